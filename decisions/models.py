@@ -1,0 +1,219 @@
+"""The records of information-sharing decisions.
+
+Decisions and addenda are append-only: the application never edits or deletes them, and the
+database refuses to (``pgtrigger.Protect`` on UPDATE and DELETE). Later facts are added as addenda.
+Drafts are the practitioner's unfinished answers and are ordinary, editable rows.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions.flowchart import FLOWCHARTS, Outcome, Step
+
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
+
+
+def new_reference() -> str:
+    """A short reference a practitioner can read out on the phone, like ``D-7KQ3-M9XP``."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"D-{chars[:4]}-{chars[4:]}"
+
+
+class Role(models.TextChoices):
+    """The roles, each a Django group of the same name (created by a migration)."""
+
+    PRACTITIONER = "Practitioner"
+    MANAGER = "Manager"
+    AUDITOR = "Auditor"
+    ADMINISTRATOR = "Administrator"
+
+
+class Team(models.Model):
+    """A team of practitioners. Managers oversee the teams they are members of."""
+
+    name = models.CharField(max_length=200, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalSettings(models.Model):
+    """Settings an administrator can change: local contacts and how long things are kept.
+
+    There is one row (``LocalSettings.load()``).
+    """
+
+    organisation_name = models.CharField(max_length=200, default="Your organisation")
+    police_emergency_number = models.CharField(max_length=50, default="999")
+    police_non_emergency_number = models.CharField(max_length=50, default="101")
+    childrens_social_care_name = models.CharField(
+        max_length=200, default="Children's social care (front door)"
+    )
+    childrens_social_care_number = models.CharField(max_length=50, default="Set this number in the admin")
+    out_of_hours_number = models.CharField(
+        max_length=50, blank=True, help_text="Children's social care emergency duty team"
+    )
+    draft_expiry_days = models.PositiveIntegerField(
+        default=30, help_text="Unfinished decisions are deleted after this many days without change."
+    )
+
+    class Meta:
+        verbose_name = "local settings"
+        verbose_name_plural = "local settings"
+
+    def __str__(self) -> str:
+        return "Local settings"
+
+    @classmethod
+    def load(cls) -> "LocalSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Decision(models.Model):
+    """One information-sharing decision, as recorded at the end of the wizard. Append-only.
+
+    ``answers`` holds every answer on the route (cleaned, by step); ``form_data`` the answers as
+    typed, so a decision awaiting advice can be continued from where it stopped. The outcome is
+    derived from the answers by ``flowchart.evaluate`` under ``flowchart_version``, never taken
+    from the browser. Key facts are copied into columns for searching and reporting.
+    """
+
+    reference = models.CharField(max_length=20, unique=True, default=new_reference, editable=False)
+    submission_key = models.UUIDField(
+        unique=True, help_text="The draft this came from: a second submission of it stores nothing."
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    case_reference = models.CharField(max_length=50, db_index=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    flowchart_version = models.CharField(max_length=20)
+    route = models.JSONField()
+    answers = models.JSONField()
+    form_data = models.JSONField()
+    emergency = models.BooleanField(default=False, help_text="Shared in an emergency, recorded after.")
+    needs_attention = models.BooleanField(
+        default=False, help_text="Emergency share whose answers afterwards lead to not sharing."
+    )
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        help_text="The decision awaiting advice that this one completes.",
+    )
+    rationale = models.TextField()
+    lawful_basis = models.CharField(max_length=40, blank=True)
+    special_category_condition = models.CharField(max_length=40, blank=True)
+    recipient_organisation = models.CharField(max_length=200, blank=True)
+    shared_on = models.DateField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True, help_text="Emergency shares: when.")
+    advice_from = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        triggers = [APPEND_ONLY]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(continues=models.F("id")), name="decision_not_continuing_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:detail", kwargs={"reference": self.reference})
+
+    @property
+    def flowchart(self):
+        return FLOWCHARTS[self.flowchart_version]
+
+    @property
+    def awaiting_advice(self) -> bool:
+        return self.outcome == Outcome.AWAITING_ADVICE
+
+    def answer(self, step: Step, field: str, default=None):
+        return self.answers.get(step, {}).get(field, default)
+
+
+class Addendum(models.Model):
+    """A later fact added to a decision (consent withdrawn, advice received...). Append-only."""
+
+    class Kind(models.TextChoices):
+        CONSENT_WITHDRAWN = "consent-withdrawn", "Consent withdrawn"
+        ADVICE_RECEIVED = "advice-received", "Advice received"
+        FURTHER_SHARING = "further-sharing", "More information shared"
+        CORRECTION = "correction", "Correction to the record"
+        OTHER = "other", "Something else"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.TextField()
+    advice_from = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        triggers = [APPEND_ONLY]
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.decision}"
+
+
+class Draft(models.Model):
+    """A practitioner's unfinished decision: the wizard's answers, kept on the server.
+
+    Stored after every page, so nothing typed is lost to a time-out or a closed browser. Only the
+    author can see or resume it. Deleted when the decision is recorded, or after
+    ``LocalSettings.draft_expiry_days`` without change.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    data = models.JSONField(default=dict)
+    continues = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decisions:resume", kwargs={"draft_id": self.pk})
+
+    @property
+    def current_step(self) -> str | None:
+        return self.data.get("step")
+
+    def step_value(self, step: Step, field: str) -> str:
+        values = self.data.get("step_data", {}).get(step, {}).get(f"{step}-{field}", [""])
+        return values[0] if values else ""
+
+    @property
+    def case_reference(self) -> str:
+        return self.step_value(Step.REQUEST, "case_reference")
+
+    def expires_at(self, expiry_days: int):
+        return self.updated_at + timedelta(days=expiry_days)

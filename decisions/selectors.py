@@ -1,0 +1,53 @@
+"""Every read that views use, scoped to the user who asks. A record outside the scope is absent."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from decisions.flowchart import Outcome
+from decisions.models import Decision, Draft, LocalSettings, Role
+
+
+def user_has_role(user: AbstractBaseUser, role: Role) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role).exists()
+
+
+def decisions_visible_to(user: AbstractBaseUser) -> QuerySet[Decision]:
+    """The decisions a user may read.
+
+    Auditors read every decision; managers the decisions of the teams they belong to, and their
+    own; everyone else only their own.
+    """
+    decisions = Decision.objects.select_related("author", "team", "continues")
+    if not user.is_authenticated:
+        return decisions.none()
+    if user_has_role(user, Role.AUDITOR):
+        return decisions
+    if user_has_role(user, Role.MANAGER):
+        return decisions.filter(Q(author=user) | Q(team__members=user)).distinct()
+    return decisions.filter(author=user)
+
+
+def decision_for(user: AbstractBaseUser, reference: str) -> Decision | None:
+    return decisions_visible_to(user).filter(reference=reference).first()
+
+
+def drafts_of(user: AbstractBaseUser, *, now: datetime.datetime | None = None) -> QuerySet[Draft]:
+    """The user's own unfinished decisions that have not expired."""
+    days = LocalSettings.load().draft_expiry_days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return Draft.objects.filter(author=user, updated_at__gte=cutoff).select_related("continues")
+
+
+def my_decisions(user: AbstractBaseUser) -> dict[str, QuerySet]:
+    """What "My decisions" lists: drafts, decisions waiting for advice, and finished ones."""
+    own = Decision.objects.filter(author=user).select_related("continues")
+    continued = Decision.objects.filter(continues=OuterRef("pk"))
+    awaiting = own.filter(outcome=Outcome.AWAITING_ADVICE).exclude(Exists(continued))
+    return {
+        "drafts": drafts_of(user),
+        "awaiting_advice": awaiting,
+        "completed": own.exclude(pk__in=awaiting.values("pk")),
+    }

@@ -1,0 +1,90 @@
+"""Pages about recorded decisions: "My decisions", a decision, its print view, addenda."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from decisions import answers as answer_display
+from decisions import selectors, services
+from decisions.forms import AddendumForm, AdviceReceivedForm
+from decisions.models import Decision, LocalSettings
+
+
+def home(request):
+    return redirect("decisions:my_decisions")
+
+
+def start_page(request):
+    return render(request, "decisions/start.html", {"local": LocalSettings.load()})
+
+
+def my_decisions(request):
+    lists = selectors.my_decisions(request.user)
+    expiry_days = LocalSettings.load().draft_expiry_days
+    return render(request, "decisions/my_decisions.html", {**lists, "expiry_days": expiry_days})
+
+
+def visible_decision(request, reference: str) -> Decision:
+    decision = selectors.decision_for(request.user, reference)
+    if decision is None:
+        raise Http404("No such decision")
+    return decision
+
+
+def decision_context(decision: Decision) -> dict:
+    return {
+        "decision": decision,
+        "summary": answer_display.summary(decision.route, decision.answers),
+        "addenda": decision.addenda.select_related("author"),
+        "continuations": decision.continuations.all(),
+    }
+
+
+def detail(request, reference: str):
+    decision = visible_decision(request, reference)
+    context = decision_context(decision)
+    context["can_add"] = decision.author_id == request.user.pk
+    context["can_continue"] = context["can_add"] and decision.awaiting_advice and not context["continuations"]
+    return render(request, "decisions/detail.html", context)
+
+
+def print_view(request, reference: str):
+    decision = visible_decision(request, reference)
+    return render(request, "decisions/print.html", decision_context(decision))
+
+
+def confirmation(request, reference: str):
+    decision = visible_decision(request, reference)
+    return render(request, "decisions/confirmation.html", {"decision": decision})
+
+
+def own_decision(request, reference: str) -> Decision:
+    """Only the decision's author adds to it (managers review: a separate action)."""
+    decision = visible_decision(request, reference)
+    if decision.author_id != request.user.pk:
+        raise Http404("No such decision")
+    return decision
+
+
+def add_addendum(request, reference: str):
+    decision = own_decision(request, reference)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.addendum_add(decision=decision, author=request.user, **form.cleaned_data)
+        messages.success(request, "Your addendum was added to the record.")
+        return redirect(decision)
+    return render(request, "decisions/addendum_form.html", {"decision": decision, "form": form})
+
+
+def continue_after_advice(request, reference: str):
+    decision = own_decision(request, reference)
+    if not decision.awaiting_advice or decision.continuations.exists():
+        messages.success(request, "This decision is not waiting for advice.")
+        return redirect(decision)
+    form = AdviceReceivedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = services.decision_continue_after_advice(
+            decision=decision, author=request.user, **form.cleaned_data
+        )
+        return redirect(draft)
+    return render(request, "decisions/advice_received_form.html", {"decision": decision, "form": form})

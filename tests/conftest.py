@@ -1,0 +1,46 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from decisions.models import Role, Team
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def team(db):
+    return Team.objects.create(name="Riverside early help")
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(username: str, role: Role = Role.PRACTITIONER, team: Team | None = None):
+        user = django_user_model.objects.create_user(
+            username=username, password=PASSWORD, first_name=username.title()
+        )
+        user.groups.add(Group.objects.get(name=role))
+        if team is not None:
+            team.members.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def practitioner(make_user, team):
+    return make_user("pat", Role.PRACTITIONER, team)
+
+
+@pytest.fixture
+def other_practitioner(make_user, team):
+    return make_user("sam", Role.PRACTITIONER, team)
+
+
+@pytest.fixture
+def practitioner_client(client, practitioner):
+    client.force_login(practitioner)
+    return client
