@@ -67,6 +67,10 @@ class LocalSettings(models.Model):
     out_of_hours_number = models.CharField(
         max_length=50, blank=True, help_text="Children's social care emergency duty team"
     )
+    escalation_routes = models.TextField(
+        default="Head of service\nLocal authority designated officer (LADO)\nSafeguarding partnership",
+        help_text="Where a manager can escalate a decision: one route a line.",
+    )
     draft_expiry_days = models.PositiveIntegerField(
         default=30, help_text="Unfinished decisions are deleted after this many days without change."
     )
@@ -82,6 +86,10 @@ class LocalSettings(models.Model):
     def load(cls) -> "LocalSettings":
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
+
+    @property
+    def escalation_route_list(self) -> list[str]:
+        return [line.strip() for line in self.escalation_routes.splitlines() if line.strip()]
 
 
 class Decision(models.Model):
@@ -217,3 +225,54 @@ class Draft(models.Model):
 
     def expires_at(self, expiry_days: int):
         return self.updated_at + timedelta(days=expiry_days)
+
+
+class ReviewEvent(models.Model):
+    """A manager's review of a decision: endorsement, concern, escalation or advice. Append-only."""
+
+    class Action(models.TextChoices):
+        ENDORSE = "endorse", "Endorsed"
+        CONCERN = "concern", "Concern raised"
+        ESCALATE = "escalate", "Escalated"
+        ADVICE = "advice", "Advice given"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.TextField()
+    escalation_route = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on {self.decision}"
+
+
+class AccessLog(models.Model):
+    """Who saw what, and when: every view of decision contents, and every refusal. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW_DECISION = "view-decision", "Viewed a decision"
+        PRINT_DECISION = "print-decision", "Printed a decision"
+        VIEW_REVIEW = "view-review", "Viewed a review page"
+        VIEW_CHRONOLOGY = "view-chronology", "Viewed a case chronology"
+        VIEW_LIST = "view-list", "Viewed a list of decisions"
+        EXPORT = "export", "Exported decisions"
+        DENIED = "denied", "Refused: not in scope"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    target = models.CharField(max_length=200, blank=True, help_text="A reference, case or list name.")
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.target}"

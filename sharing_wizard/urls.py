@@ -9,5 +9,7 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("decisions/", include("decisions.urls")),
+    path("audit/", include("decisions.audit_urls")),
+    path("manage/", include("decisions.manager_urls")),
     path("admin/", admin.site.urls),
 ]
