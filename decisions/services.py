@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from decisions import flowchart
 from decisions.flowchart import ANSWER_FIELD, Answer, Step
-from decisions.models import Addendum, Decision, Draft, LocalSettings
+from decisions.models import AccessLog, Addendum, Decision, Draft, LocalSettings
 
 logger = logging.getLogger(__name__)
 
@@ -177,3 +177,10 @@ def decision_continue_after_advice(
         "extra_data": {},
     }
     return draft_start(author=author, continues=decision, data=data)
+
+
+def access_log_record(*, request, action: str, decision: Decision | None = None, target: str = "") -> None:
+    """Record who saw what. Called by every view that shows decision contents, and on refusals."""
+    AccessLog.objects.create(
+        user=request.user, action=action, decision=decision, target=target[:200], path=request.path[:500]
+    )

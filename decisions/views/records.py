@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from decisions import answers as answer_display
 from decisions import selectors, services
 from decisions.forms import AddendumForm, AdviceReceivedForm
-from decisions.models import Decision, LocalSettings
+from decisions.models import AccessLog, Decision, LocalSettings
 
 
 def home(request):
@@ -19,15 +19,19 @@ def start_page(request):
 
 
 def my_decisions(request):
+    services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="My decisions")
     lists = selectors.my_decisions(request.user)
     expiry_days = LocalSettings.load().draft_expiry_days
     return render(request, "decisions/my_decisions.html", {**lists, "expiry_days": expiry_days})
 
 
-def visible_decision(request, reference: str) -> Decision:
+def visible_decision(request, reference: str, action: str = AccessLog.Action.VIEW_DECISION) -> Decision:
+    """The decision, if the user may see it; the view is logged. Out of scope: 404, logged too."""
     decision = selectors.decision_for(request.user, reference)
     if decision is None:
+        services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=reference)
         raise Http404("No such decision")
+    services.access_log_record(request=request, action=action, decision=decision, target=reference)
     return decision
 
 
@@ -49,7 +53,7 @@ def detail(request, reference: str):
 
 
 def print_view(request, reference: str):
-    decision = visible_decision(request, reference)
+    decision = visible_decision(request, reference, AccessLog.Action.PRINT_DECISION)
     return render(request, "decisions/print.html", decision_context(decision))
 
 
