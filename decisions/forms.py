@@ -65,8 +65,18 @@ def choice(label: str, choices, error: str, hint: str = "") -> forms.ChoiceField
     )
 
 
+class RealDateField(DateInputField):
+    """The GOV.UK date input, saying "Enter a real date" for 31 February rather than Python's words."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
 def date_field(label: str, hint: str, error: str) -> DateInputField:
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False)
+    field = RealDateField(label=label, help_text=hint, require_all_fields=False)
     field.error_messages.update({"required": error, "invalid": "Enter a real date"})
     return field
 

@@ -1,0 +1,75 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "decisions.example.org",
+    "DATABASE_URL": "postgres://app@db.example.org:5432/decisions",
+    "PATH": os.environ["PATH"],
+}
+
+
+def manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "sharing_wizard.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=PRODUCTION)
+
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_only_postgresql_is_accepted():
+    result = manage("check", env={**PRODUCTION, "DATABASE_URL": "sqlite:///db.sqlite3"})
+
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_users_are_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_demo_users_exist_for_every_role_when_debug_is_on(settings, capsys, django_user_model):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    printed = capsys.readouterr().out
+    assert "password:" in printed
+    for username in ["practitioner", "manager", "auditor", "admin"]:
+        assert django_user_model.objects.get(username=username).groups.exists()
