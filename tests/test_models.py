@@ -1,8 +1,7 @@
 import uuid
 
 import pytest
-from django.db import connection, transaction
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 
 from decisions.models import Addendum, Decision, ReviewEvent, new_reference
 

@@ -154,7 +154,7 @@ def test_concurrent_submissions_of_one_draft_store_one_decision(practitioner):
                     author=practitioner, draft_id=draft.pk, answers=answers, form_data={}
                 ).pk
             )
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()

@@ -65,7 +65,7 @@ def error_links(bound_field):
             # survives from an earlier clean of the same field instance).
             sub_errors = [e for e in sub_errors if e in bound_field.errors]
             if sub_errors:
-                links.setdefault("%s_%d" % (widget_id, idx), []).extend(sub_errors)
+                links.setdefault(f"{widget_id}_{idx}", []).extend(sub_errors)
                 seen.extend(sub_errors)
     target = error_target_id(bound_field)
     for error in bound_field.errors:
