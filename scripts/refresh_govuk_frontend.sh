@@ -6,7 +6,7 @@
 # Copies from the package's dist/govuk/:
 #   govuk-frontend.min.css  (absolute url(/assets/...) rewritten to relative url(assets/...))
 #   govuk-frontend.min.js   (an ES module: load with <script type="module">, call initAll())
-#   assets/fonts/*, assets/manifest.json and the images referenced by the CSS, the manifest
+#   assets/manifest.json and the images referenced by the CSS, the manifest
 #   and templates/base.html.
 # Source maps are not copied, and their sourceMappingURL comments are removed: Django's
 # ManifestStaticFilesStorage (and whitenoise's) fails collectstatic on a missing .map file.
@@ -41,11 +41,15 @@ SRC="$TMP/package/dist/govuk"
 [ -f "$SRC/govuk-frontend.min.css" ] || { echo "unexpected package layout: $SRC" >&2; exit 1; }
 
 STAGE="$TMP/out"
-mkdir -p "$STAGE/assets/fonts" "$STAGE/assets/images"
+mkdir -p "$STAGE/assets/images"
 
 # CSS: absolute /assets/ URLs -> relative (resolved against the CSS file, i.e. static/govuk/),
-# and drop the source map comment.
+# and drop the source map comment. The GDS Transport typeface is licensed only for GOV.UK
+# services, which this is not: its @font-face rules are removed and Arial is used instead.
 sed -E \
+  -e 's#@font-face\{font-family:GDS Transport[^}]*\}##g' \
+  -e 's#font-family:GDS Transport,#font-family:#g' \
+  -e 's#font-family:GDS Transport([;}])#font-family:arial,sans-serif\1#g' \
   -e 's#url\((["'\'']?)/assets/#url(\1assets/#g' \
   -e 's#/\*\# sourceMappingURL=[^*]*\*/##g' \
   "$SRC/govuk-frontend.min.css" > "$STAGE/govuk-frontend.min.css"
@@ -54,7 +58,6 @@ sed -E \
 sed -E -e 's#//\# sourceMappingURL=.*$##' \
   "$SRC/govuk-frontend.min.js" > "$STAGE/govuk-frontend.min.js"
 
-cp "$SRC"/assets/fonts/*.woff "$SRC"/assets/fonts/*.woff2 "$STAGE/assets/fonts/"
 cp "$SRC/assets/manifest.json" "$STAGE/assets/"
 for img in "${IMAGES[@]}"; do
   cp "$SRC/assets/images/$img" "$STAGE/assets/images/"
