@@ -92,9 +92,13 @@ class StepForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
 
+    legend_is_heading = True
+
     @property
     def is_question(self) -> bool:
         """The first field is the page's question: its legend is the h1."""
+        if not self.legend_is_heading:
+            return False
         return ANSWER_FIELD in self.fields or getattr(self, "question_field", None) in self.fields
 
     def layout_field(self, name: str):
@@ -126,6 +130,7 @@ class TriageForm(StepForm):
 
 
 class EmergencyForm(StepForm):
+    legend_is_heading = False  # the page's h1 tells the practitioner who to call
     answer = question(
         "Have you already shared information because of this emergency?",
         "In an emergency, share first and record afterwards. If you have not shared yet, "

@@ -9,6 +9,8 @@ exits, the server stops.
 import atexit
 import json
 import os
+import signal
+import sys
 import warnings
 from pathlib import Path
 
@@ -43,6 +45,15 @@ def _is_alive(pid: int) -> bool:
     return True
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """Let ``kill`` stop the server too: the default SIGTERM action skips atexit handlers."""
+    try:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+
+
 def database_url() -> str:
     """Start (or attach to) the embedded server and return a URL for the project's database."""
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -52,6 +63,7 @@ def database_url() -> str:
     _prune_dead_handles(DATA_DIR)
     server = pgserver.get_server(DATA_DIR, cleanup_mode="stop")
     atexit.register(_prune_dead_handles, DATA_DIR)
+    _exit_cleanly_on_sigterm()
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 (a constant)
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

@@ -22,7 +22,7 @@ def make_user(db, django_user_model):
         user = django_user_model.objects.create_user(
             username=username, password=PASSWORD, first_name=username.title()
         )
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         if team is not None:
             team.members.add(user)
         return user

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.models import Role, Team
+from decisions.models import LocalSettings, Role, Team
 
 DEMO_USERS = [
     ("practitioner", "Pat", "Practitioner", Role.PRACTITIONER),
@@ -25,6 +25,14 @@ class Command(BaseCommand):
             raise CommandError("Demo users are for development only: this refuses to run unless DEBUG is on.")
         password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
         team, _ = Team.objects.get_or_create(name="Demo safeguarding team")
+        local = LocalSettings.load()
+        if (
+            local.childrens_social_care_number
+            == LocalSettings._meta.get_field("childrens_social_care_number").default
+        ):
+            local.childrens_social_care_number = "01632 960000 (demo number)"
+            local.out_of_hours_number = "01632 960001 (demo number)"
+            local.save()
         User = get_user_model()
         for username, first, last, role in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
@@ -32,7 +40,7 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.set_password(password)
             user.save()
-            user.groups.set([Group.objects.get(name=role)])
+            user.groups.set([Group.objects.get_or_create(name=role)[0]])
             if role in (Role.PRACTITIONER, Role.MANAGER):
                 team.members.add(user)
         self.stdout.write("")
