@@ -133,12 +133,15 @@ class DecisionWizard(NamedUrlWizardView):
             }
             for step in form_dict
         }
-        decision = services.decision_record(
-            author=self.request.user,
-            draft_id=self.draft.pk,
-            answers={step: form.cleaned_data for step, form in form_dict.items()},
-            form_data=form_data,
-        )
+        try:
+            decision = services.decision_record(
+                author=self.request.user,
+                draft_id=self.draft.pk,
+                answers={step: form.cleaned_data for step, form in form_dict.items()},
+                form_data=form_data,
+            )
+        except services.DecisionIncomplete:
+            return redirect(self.get_step_url(self.result().route[-1]))
         return redirect("decisions:confirmation", reference=decision.reference)
 
 
