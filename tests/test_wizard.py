@@ -368,3 +368,24 @@ def test_discarding_a_draft_deletes_it(practitioner_client):
 
     assert response.status_code == 302
     assert not Draft.objects.exists()
+
+
+def test_answers_stay_in_the_draft_when_recording_is_refused(practitioner_client, monkeypatch):
+    def refuse(**kwargs):
+        raise services.DecisionIncomplete("refused")
+
+    monkeypatch.setattr(services, "decision_record", refuse)
+    answers = {"triage": "no", "purpose": "no"}
+    url = start_draft(practitioner_client)
+    while current_step(url) != Step.CHECK:
+        step = current_step(url)
+        url = practitioner_client.post(url, step_data(step, {"answer": answers[step]} if step in answers else {}))[
+            "Location"
+        ]
+    done = practitioner_client.post(url, step_data(Step.CHECK))["Location"]
+
+    response = practitioner_client.get(done)
+
+    assert response.status_code == 302
+    assert not Decision.objects.exists()
+    assert Step.WITHHOLD in Draft.objects.get().data["step_data"]

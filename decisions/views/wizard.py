@@ -125,6 +125,22 @@ class DecisionWizard(NamedUrlWizardView):
             return ["decisions/check_answers.html"]
         return [self.template_name]
 
+    def render_done(self, form, **kwargs):
+        """formtools' render_done, re-validating every page on the route, without its storage reset.
+
+        The service deletes the draft when it records the decision; if recording is refused, the
+        answers must stay where they are.
+        """
+        if kwargs.get("step") != self.done_step_name:
+            return redirect(self.get_step_url(self.done_step_name))
+        final_forms = {}
+        for step in self.get_form_list():
+            step_form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not step_form.is_valid():
+                return self.render_revalidation_failure(step, step_form, **kwargs)
+            final_forms[step] = step_form
+        return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
+
     def done(self, form_list, form_dict, **kwargs):
         step_data = self.storage.data["step_data"]
         form_data = {
