@@ -98,10 +98,11 @@ if not DATABASE_URL:
 
     DATABASE_URL = database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES["default"].setdefault("OPTIONS", {})
 if env_bool("DATABASE_POOL", True):
+    DATABASES["default"]["ENGINE"] = "sharing_wizard.postgresql"  # Django's, recovering from restarts
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),

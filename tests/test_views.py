@@ -143,6 +143,7 @@ def test_advice_received_is_refused_for_a_decision_not_waiting(practitioner_clie
 def test_the_emergency_page_shows_the_local_numbers(practitioner_client):
     from decisions.models import LocalSettings
 
+    LocalSettings.load()
     LocalSettings.objects.filter(pk=1).update(childrens_social_care_number="01632 960000")
     draft_url = start_draft(practitioner_client)
     from tests.wizard import step_data
