@@ -29,6 +29,21 @@ def new_reference() -> str:
     return f"D-{chars[:4]}-{chars[4:]}"
 
 
+class ChainedRecord(models.Model):
+    """A row of the audit log's hash chain (see ``decisions.audit``).
+
+    The chain columns are filled by a database trigger on every insert, never by the ORM.
+    """
+
+    chain_seq = models.BigIntegerField(unique=True, null=True, editable=False)
+    chain_prev = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001 (NULL until the trigger runs)
+    chain_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    content_hash = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+
+    class Meta:
+        abstract = True
+
+
 class Role(models.TextChoices):
     """The roles, each a Django group of the same name (created by a migration)."""
 
@@ -74,6 +89,14 @@ class LocalSettings(models.Model):
     draft_expiry_days = models.PositiveIntegerField(
         default=30, help_text="Unfinished decisions are deleted after this many days without change."
     )
+    retention_years = models.PositiveIntegerField(
+        default=6,
+        help_text="Decisions older than this many years are listed for a retention review.",
+    )
+    retention_review_interval_years = models.PositiveIntegerField(
+        default=2,
+        help_text="A decision kept after a review is listed again after this many years.",
+    )
 
     class Meta:
         verbose_name = "local settings"
@@ -92,7 +115,7 @@ class LocalSettings(models.Model):
         return [line.strip() for line in self.escalation_routes.splitlines() if line.strip()]
 
 
-class Decision(models.Model):
+class Decision(ChainedRecord):
     """One information-sharing decision, as recorded at the end of the wizard. Append-only.
 
     ``answers`` holds every answer on the route (cleaned, by step); ``form_data`` the answers as
@@ -137,6 +160,24 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-created_at"]
         triggers = [APPEND_ONLY]
+        indexes = [  # the manager's review queue, per team, newest first (docs/manager.md)
+            models.Index(fields=["team", "-created_at", "-id"], name="decision_team_recent"),
+            models.Index(
+                fields=["team", "-created_at"],
+                condition=models.Q(emergency=True),
+                name="decision_team_emergency",
+            ),
+            models.Index(
+                fields=["team", "-created_at"],
+                condition=models.Q(needs_attention=True),
+                name="decision_team_attention",
+            ),
+            models.Index(
+                fields=["team", "-created_at"],
+                condition=models.Q(outcome=Outcome.AWAITING_ADVICE),
+                name="decision_team_awaiting",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(continues=models.F("id")), name="decision_not_continuing_itself"
@@ -161,7 +202,7 @@ class Decision(models.Model):
         return self.answers.get(step, {}).get(field, default)
 
 
-class Addendum(models.Model):
+class Addendum(ChainedRecord):
     """A later fact added to a decision (consent withdrawn, advice received...). Append-only."""
 
     class Kind(models.TextChoices):
@@ -227,7 +268,7 @@ class Draft(models.Model):
         return self.updated_at + timedelta(days=expiry_days)
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(ChainedRecord):
     """A manager's review of a decision: endorsement, concern, escalation or advice. Append-only."""
 
     class Action(models.TextChoices):
@@ -246,6 +287,9 @@ class ReviewEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         triggers = [APPEND_ONLY]
+        indexes = [
+            models.Index(fields=["decision"], condition=models.Q(action="concern"), name="review_concerns")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} on {self.decision}"
@@ -276,3 +320,85 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.target}"
+
+
+CHAIN_FIELDS = ("chain_seq", "chain_prev", "chain_hash", "content_hash")
+
+
+class ChainHead(models.Model):
+    """The head of the decision log's hash chain: one row, locked and moved by the chain trigger.
+
+    The application never writes it; ``decisions.audit`` and the migrations explain the chain.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"Chain head {self.seq}"
+
+
+class ExportEvent(ChainedRecord):
+    """An export of the log: who, when, what was asked for, how many rows, the file's hash.
+
+    Append-only, and part of the hash chain, so an export cannot be quietly taken back.
+    """
+
+    token = models.UUIDField(db_index=True, help_text="Links the downloaded file to its manifest.")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dataset = models.CharField(max_length=30)
+    file_format = models.CharField(max_length=10)
+    period_from = models.DateField(null=True, blank=True)
+    period_to = models.DateField(null=True, blank=True)
+    filters = models.JSONField(default=dict)
+    row_count = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    head_seq = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} of {self.dataset}"
+
+
+class Disposal(ChainedRecord):
+    """A decision whose content was replaced by a tombstone at the end of its retention. Append-only.
+
+    Written only by the database function ``audit_dispose_decision``, which also blanks the
+    decision, its addenda and reviews. The decision keeps its chain hashes and content hash, so the
+    chain still verifies; this row (itself chained) tells the verifier the blanking was lawful.
+    """
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="disposal")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    decision_chain_seq = models.BigIntegerField()
+    decision_content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Disposal of {self.decision}"
+
+
+class RetentionReview(models.Model):
+    """A decision looked at past its retention period and kept, with the reason. Append-only."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="retention_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now())
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        triggers = [APPEND_ONLY]
+
+    def __str__(self) -> str:
+        return f"Kept {self.decision}"

@@ -10,8 +10,17 @@ from decisions.flowchart import Outcome
 from decisions.models import Decision, Draft, LocalSettings, Role
 
 
+def user_roles(user: AbstractBaseUser) -> frozenset[str]:
+    """The names of the user's roles, read once a request (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_roles"):
+        user._roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._roles
+
+
 def user_has_role(user: AbstractBaseUser, role: Role) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role).exists()
+    return role in user_roles(user)
 
 
 def decisions_visible_to(user: AbstractBaseUser) -> QuerySet[Decision]:

@@ -182,5 +182,9 @@ def decision_continue_after_advice(
 def access_log_record(*, request, action: str, decision: Decision | None = None, target: str = "") -> None:
     """Record who saw what. Called by every view that shows decision contents, and on refusals."""
     AccessLog.objects.create(
-        user=request.user, action=action, decision=decision, target=target[:200], path=request.path[:500]
+        user=request.user,
+        action=action,
+        decision=decision,
+        target=target[:200],
+        path=request.get_full_path()[:500],
     )

@@ -1,9 +1,11 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 
-from decisions.models import Role, Team
+from decisions.models import LocalSettings, Role, Team
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -44,3 +46,25 @@ def other_practitioner(make_user, team):
 def practitioner_client(client, practitioner):
     client.force_login(practitioner)
     return client
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One Chromium for the whole run: Playwright's sync API allows one instance per thread."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_roles(transactional_db):
+    """Live-server tests flush the database after each test, removing the rows the data migration
+    made (the role groups, the local settings). Put them back."""
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    LocalSettings.load()

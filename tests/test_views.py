@@ -176,3 +176,68 @@ def test_admin_shows_decisions_read_only(client, decision, django_user_model):
         ).status_code
         == 403
     )
+
+
+def test_home_takes_each_role_to_its_own_start(client, make_user, team):
+    for username, role, expected in [
+        ("p1", Role.PRACTITIONER, reverse("decisions:my_decisions")),
+        ("m1", Role.MANAGER, reverse("manager:queue")),
+        ("a1", Role.AUDITOR, reverse("audit:index")),
+    ]:
+        client.force_login(make_user(username, role, team))
+        assert client.get(reverse("home"))["Location"] == expected
+
+
+def test_navigation_shows_only_the_sections_of_your_roles(client, make_user, team):
+    client.force_login(make_user("p2", Role.PRACTITIONER, team))
+    page = client.get(reverse("decisions:my_decisions")).content.decode()
+    assert reverse("manager:queue") not in page and reverse("audit:index") not in page
+
+    client.force_login(make_user("m2", Role.MANAGER, team))
+    page = client.get(reverse("decisions:my_decisions")).content.decode()
+    assert reverse("manager:queue") in page and reverse("audit:index") not in page
+
+    client.force_login(make_user("a2", Role.AUDITOR))
+    page = client.get(reverse("decisions:my_decisions")).content.decode()
+    assert reverse("audit:index") in page
+
+
+def test_a_managers_concern_reaches_my_decisions_and_an_addendum_answers_it(
+    practitioner_client, decision, make_user, team
+):
+    from decisions import reviews
+
+    manager = make_user("morgan", Role.MANAGER, team)
+    reviews.review_record(decision=decision, reviewer=manager, action="concern", comment="Was consent asked?")
+
+    page = practitioner_client.get(reverse("decisions:my_decisions")).content.decode()
+    assert "A manager has raised a concern" in page
+    assert "Was consent asked?" in page
+    assert "Concern raised" in practitioner_client.get(decision.get_absolute_url()).content.decode()
+
+    practitioner_client.post(
+        reverse("decisions:add_addendum", kwargs={"reference": decision.reference}),
+        {"kind": "other", "text": "Consent was not asked: asking would have put the child at risk."},
+    )
+    assert (
+        "A manager has raised a concern"
+        not in practitioner_client.get(reverse("decisions:my_decisions")).content.decode()
+    )
+
+
+def test_advice_from_a_manager_fills_in_the_advice_received_form(practitioner_client, make_user, team):
+    from decisions import reviews
+
+    _, final = walk(practitioner_client, {"triage": "no", "purpose": "not-sure"})
+    waiting = recorded(final)
+    manager = make_user("morgan", Role.MANAGER, team)
+    reviews.review_record(
+        decision=waiting, reviewer=manager, action="advice", comment="There is a clear purpose."
+    )
+
+    form = practitioner_client.get(
+        reverse("decisions:advice_received", kwargs={"reference": waiting.reference})
+    )
+
+    assert "There is a clear purpose." in form.content.decode()
+    assert "Morgan" in form.content.decode()

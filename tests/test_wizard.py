@@ -10,7 +10,15 @@ from decisions.flowchart import Outcome, Step
 from decisions.models import Decision, Draft
 from tests.conftest import PASSWORD
 from tests.paths import PATH_IDS, PATHS
-from tests.wizard import MANAGEMENT_FIELD, current_step, recorded, start_draft, step_data, walk
+from tests.wizard import (
+    MANAGEMENT_FIELD,
+    answer_until_check,
+    current_step,
+    recorded,
+    start_draft,
+    step_data,
+    walk,
+)
 
 CONSENT_GIVEN = {"consent": {"consent_details": "Mother agreed on the phone on 3 February."}}
 
@@ -288,11 +296,7 @@ def test_change_from_check_your_answers_returns_to_check(practitioner_client):
     answers = {"triage": "no", "purpose": "no"}
     draft_url = start_draft(practitioner_client)
     url = draft_url
-    while current_step(url) != Step.CHECK:
-        step = current_step(url)
-        url = practitioner_client.post(
-            url, step_data(step, {"answer": answers[step]} if step in answers else {})
-        )["Location"]
+    url = answer_until_check(practitioner_client, url, answers)
     page = practitioner_client.get(url).content.decode()
     assert "Change" in page
 
@@ -323,11 +327,7 @@ def test_continuing_after_advice_reopens_the_flowchart_where_it_stopped(practiti
 
     url = resume["Location"]
     routing = {"consent": "no", "identifiable": "yes", "lawful-reason": "yes"}
-    while current_step(url) != Step.CHECK:
-        step = current_step(url)
-        url = practitioner_client.post(
-            url, step_data(step, {"answer": routing[step]} if step in routing else {})
-        )["Location"]
+    url = answer_until_check(practitioner_client, url, routing)
     done = practitioner_client.post(url, step_data(Step.CHECK))["Location"]
     practitioner_client.get(done)
     completed = Decision.objects.exclude(pk=waiting.pk).get()
@@ -377,11 +377,7 @@ def test_answers_stay_in_the_draft_when_recording_is_refused(practitioner_client
     monkeypatch.setattr(services, "decision_record", refuse)
     answers = {"triage": "no", "purpose": "no"}
     url = start_draft(practitioner_client)
-    while current_step(url) != Step.CHECK:
-        step = current_step(url)
-        url = practitioner_client.post(url, step_data(step, {"answer": answers[step]} if step in answers else {}))[
-            "Location"
-        ]
+    url = answer_until_check(practitioner_client, url, answers)
     done = practitioner_client.post(url, step_data(Step.CHECK))["Location"]
 
     response = practitioner_client.get(done)

@@ -90,6 +90,15 @@ def start_draft(client: Client) -> str:
     return response["Location"]
 
 
+def answer_until_check(client: Client, url: str, routing: dict[str, str]) -> str:
+    """Answer each page from ``url`` on until "check your answers"; return its URL."""
+    while current_step(url) != Step.CHECK:
+        step = current_step(url)
+        overrides = {"answer": routing[step]} if step in routing else {}
+        url = client.post(url, step_data(step, overrides))["Location"]
+    return url
+
+
 def walk(client: Client, routing: dict[str, str], extra: dict | None = None) -> tuple[list[str], str]:
     """Answer every page until the wizard ends. Returns the pages seen and the final URL."""
     url = start_draft(client)

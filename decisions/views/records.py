@@ -5,12 +5,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from decisions import answers as answer_display
-from decisions import selectors, services
+from decisions import reviews, selectors, services
 from decisions.forms import AddendumForm, AdviceReceivedForm
-from decisions.models import AccessLog, Decision, LocalSettings
+from decisions.models import AccessLog, Decision, LocalSettings, Role
 
 
 def home(request):
+    """Each role's own starting page."""
+    if selectors.user_has_role(request.user, Role.MANAGER):
+        return redirect("manager:queue")
+    if selectors.user_has_role(request.user, Role.AUDITOR):
+        return redirect("audit:index")
     return redirect("decisions:my_decisions")
 
 
@@ -22,7 +27,10 @@ def my_decisions(request):
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="My decisions")
     lists = selectors.my_decisions(request.user)
     expiry_days = LocalSettings.load().draft_expiry_days
-    return render(request, "decisions/my_decisions.html", {**lists, "expiry_days": expiry_days})
+    concerns = reviews.concerns_for_practitioner(request.user)
+    return render(
+        request, "decisions/my_decisions.html", {**lists, "concerns": concerns, "expiry_days": expiry_days}
+    )
 
 
 def visible_decision(request, reference: str, action: str = AccessLog.Action.VIEW_DECISION) -> Decision:
@@ -41,6 +49,7 @@ def decision_context(decision: Decision) -> dict:
         "summary": answer_display.summary(decision.route, decision.answers),
         "addenda": decision.addenda.select_related("author"),
         "continuations": decision.continuations.all(),
+        "reviews": decision.reviews.select_related("reviewer"),
     }
 
 
@@ -85,7 +94,7 @@ def continue_after_advice(request, reference: str):
     if not decision.awaiting_advice or decision.continuations.exists():
         messages.success(request, "This decision is not waiting for advice.")
         return redirect(decision)
-    form = AdviceReceivedForm(request.POST or None)
+    form = AdviceReceivedForm(request.POST or None, initial=reviews.advice_initial(decision))
     if request.method == "POST" and form.is_valid():
         draft = services.decision_continue_after_advice(
             decision=decision, author=request.user, **form.cleaned_data

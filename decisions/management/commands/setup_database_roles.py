@@ -78,7 +78,9 @@ def role_statements(
             )
     statements += [
         sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) FROM PUBLIC"),
-        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) TO {}").format(app_id),
+        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) TO {}").format(
+            app_id
+        ),
         sql.SQL(
             "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
             "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
@@ -118,5 +120,6 @@ class Command(BaseCommand):
             for statement in statements:
                 cursor.execute(statement.as_string(raw))
         self.stdout.write(
-            f"Tables now belong to {options['owner']}; {options['app']} may only read and append audit records."
+            f"Tables now belong to {options['owner']}; "
+            f"{options['app']} may only read and append audit records."
         )

@@ -1,0 +1,236 @@
+"""Benchmark: the manager's review queue (first page) and a decision's review page with many decisions.
+
+Creates (or reuses) a separate database, fills it with ``--rows`` decisions in one
+``INSERT ... SELECT generate_series`` (with reviews for most of the older ones), then times
+``--requests`` requests to each page through Django's test client (server time, no network) and
+prints p50/p95 and the SQL query count of each page. Not run by pytest.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/bench_manager.py --rows 1000000 --requests 200 [--indexes] [--reload]
+
+``--indexes`` adds the indexes recommended in docs/manager.md (not yet in a migration) before timing.
+The rows go through the database's own insert triggers (the audit hash chain), so loading a
+million takes a few minutes.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TEAMS = 20
+PRACTITIONERS_PER_TEAM = 10
+BENCH_DB = "sharing_wizard_bench"
+
+RECOMMENDED_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS reviewevent_open_concern ON decisions_reviewevent (decision_id)"
+    " WHERE action = 'concern'",
+    "CREATE INDEX IF NOT EXISTS decision_team_created ON decisions_decision"
+    " (team_id, created_at DESC, id DESC)",
+    "CREATE INDEX IF NOT EXISTS decision_team_emergency ON decisions_decision (team_id, created_at DESC)"
+    " WHERE emergency",
+    "CREATE INDEX IF NOT EXISTS decision_team_attention ON decisions_decision (team_id, created_at DESC)"
+    " WHERE needs_attention",
+    "CREATE INDEX IF NOT EXISTS decision_team_awaiting ON decisions_decision (team_id, created_at DESC)"
+    " WHERE outcome = 'awaiting-advice'",
+]
+
+
+def bench_database_url(base: str) -> str:
+    import psycopg
+
+    parts = urlsplit(base)
+    with psycopg.connect(base, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def load(rows: int) -> None:
+    """Users, teams, and ``rows`` decisions over two years; reviews for 95% of those older than 30 days."""
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+
+    from decisions.models import Decision, Role, Team
+    from tests.manager.conftest import ROUTING, cleaned_answers
+
+    Decision.objects.exists() and print("  (tables not empty: use --reload to start again)")
+    password = "bench-password-123"  # noqa: S105 - a throwaway bench database
+    manager = User.objects.create_user("bench-manager", password=password, first_name="Bench")
+    manager.groups.add(Group.objects.get(name=Role.MANAGER))
+    teams = [Team.objects.create(name=f"Bench team {n:02d}") for n in range(TEAMS)]
+    teams[0].members.add(manager)
+    practitioner_group = Group.objects.get(name=Role.PRACTITIONER)
+    for team in teams:
+        for n in range(PRACTITIONERS_PER_TEAM):
+            user = User.objects.create_user(f"bench-{team.pk}-{n}", first_name=f"P{n}", last_name=team.name)
+            user.groups.add(practitioner_group)
+            team.members.add(user)
+
+    import json
+
+    from decisions.services import json_value
+
+    answers, form_data = cleaned_answers(
+        ROUTING["share"], {"consent": {"consent_details": "The parent agreed by phone; noted on the file."}}
+    )
+    answers = {step: {k: json_value(v) for k, v in fields.items()} for step, fields in answers.items()}
+    route = list(answers)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        columns = {
+            c.name for c in connection.introspection.get_table_description(cursor, "decisions_decision")
+        }
+        chained = "chain_hash" in columns
+        if chained:  # skip the per-row hash-chain trigger; stand-in chain values instead
+            cursor.execute("SET session_replication_role = replica")
+        chain_cols = ", chain_seq, chain_prev, chain_hash, content_hash" if chained else ""
+        chain_vals = (
+            ", g, md5(g::text) || md5(g::text), md5((g + 1)::text) || md5(g::text),"
+            " md5(g::text) || md5(g::text)"
+        )
+        review_vals = (
+            ", 100000000 + d.id, md5(d.id::text) || md5(d.id::text), md5(d.id::text) || md5(d.id::text),"
+            " md5(d.id::text) || md5(d.id::text)"
+        )
+        cursor.execute(
+            f"""
+            WITH authors AS (
+                SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id AS user_id, m.team_id
+                FROM auth_user u JOIN decisions_team_members m ON m.user_id = u.id
+                WHERE u.username LIKE 'bench-%%-%%'
+            ), counts AS (SELECT count(*) AS c FROM authors)
+            INSERT INTO decisions_decision (
+                reference, submission_key, author_id, team_id, case_reference, outcome, flowchart_version,
+                route, answers, form_data, emergency, needs_attention, rationale, lawful_basis,
+                special_category_condition, recipient_organisation, advice_from, created_at {chain_cols}
+            )
+            SELECT
+                'B-' || lpad(to_hex(g), 8, '0'),
+                md5(g::text)::uuid,
+                a.user_id, a.team_id,
+                'CASE-' || (g %% 50000),
+                CASE WHEN g %% 10 < 6 THEN 'share' WHEN g %% 10 < 9 THEN 'do-not-share'
+                     ELSE 'awaiting-advice' END,
+                '2018.1', %s::jsonb, %s::jsonb, %s::jsonb,
+                g %% 33 = 0,
+                g %% 33 = 0 AND g %% 10 BETWEEN 6 AND 8,
+                'Bench rationale ' || g, '6-1-e', '', 'Children''s social care', '',
+                now() - make_interval(secs => (%s - g) * (63072000.0 / %s)) {chain_vals}
+            FROM generate_series(1, %s) AS g
+            JOIN authors a ON a.n = g %% (SELECT c FROM counts)
+            """,
+            [json.dumps(route), json.dumps(answers), json.dumps(form_data), rows, rows, rows],
+        )
+        cursor.execute(
+            """
+            INSERT INTO decisions_reviewevent (
+                decision_id, reviewer_id, action, comment, escalation_route, created_at {chain_cols}
+            )
+            SELECT d.id, %s, 'endorse', 'Bench endorsement', '',
+                   d.created_at + interval '2 days' {review_vals}
+            FROM decisions_decision d
+            WHERE d.created_at < now() - interval '30 days' AND d.id %% 20 <> 0
+              AND d.outcome <> 'awaiting-advice'
+            """.format(chain_cols=chain_cols, review_vals=review_vals if chained else ""),
+            [manager.pk],
+        )
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("ANALYZE")
+    print(f"  loaded {rows:,} decisions in {time.perf_counter() - started:.1f} s")
+
+
+def timed(client, url: str, requests: int) -> tuple[float, float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(5):  # warm up: connection pool, caches
+        client.get(url)
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    p95 = statistics.quantiles(samples, n=100)[94] if len(samples) >= 20 else max(samples)
+    return statistics.median(samples), p95, len(queries), len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--indexes", action="store_true", help="add the recommended indexes first")
+    parser.add_argument("--reload", action="store_true", help="drop the bench database and load it again")
+    args = parser.parse_args()
+
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        sys.exit("Set DATABASE_URL to a PostgreSQL server the bench may create a database on.")
+    if args.reload:
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+    os.environ["DATABASE_URL"] = bench_database_url(base)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharing_wizard.settings_test")
+    os.environ.setdefault("AXES_ENABLED", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from decisions.models import Decision
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="bench-manager").exists():
+        load(args.rows)
+    total = Decision.objects.count()
+    if args.indexes:
+        with connection.cursor() as cursor:
+            for statement in RECOMMENDED_INDEXES:
+                cursor.execute(statement)
+            cursor.execute("ANALYZE decisions_decision")
+
+    manager = User.objects.get(username="bench-manager")
+    client = Client()
+    client.force_login(manager)
+    from decisions import reviews
+
+    recent = reviews.review_queue(manager).first()
+    pages = {
+        "review queue, first page": reverse("manager:queue"),
+        "queue, all decisions, sorted by case": reverse("manager:queue") + "?section=all&sort=case",
+        "queue, emergency section": reverse("manager:queue") + "?section=emergency",
+        "decision review page": reverse("manager:review", args=[recent.reference]),
+        "dashboard, 12 months": reverse("manager:dashboard") + "?period=365",
+    }
+    print(f"{total:,} decisions; manager's teams hold {reviews.team_decisions(manager).count():,}")
+    print(
+        f"indexes: {'recommended added' if args.indexes else 'as migrated'}; {args.requests} requests a page"
+    )
+    print(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for name, url in pages.items():
+        p50, p95, queries, _size = timed(client, url, args.requests)
+        print(f"{name:40} {p50:8.1f} {p95:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The decision log's hash chain: how a record is hashed, and the verifier that walks the chain.
+
+Every decision, addendum, review event, disposal and export event joins one chain. The database
+extends it (trigger ``audit_chain_extend``, migration 0005), so no insert can skip it:
+
+* ``canonical`` is ``to_jsonb(row)`` without the four chain columns, as PostgreSQL prints it
+  (keys in jsonb order, times in UTC). It is computed by the SQL function ``audit_canonical``
+  both when a row is stored and when it is verified, and is included in every export.
+* ``content_hash = sha256(canonical)``
+* ``chain_hash = sha256(f"{chain_prev}|{chain_seq}|{kind}|{content_hash}")``, where ``chain_prev``
+  is the previous record's ``chain_hash`` (64 zeros for the first).
+
+A disposed decision keeps its hashes but not its content: its ``content_hash`` can no longer be
+recomputed, and the verifier accepts that only when a (chained) disposal row vouches for it.
+"""
+
+import contextlib
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+
+from decisions.models import ChainHead, Decision, Disposal
+
+GENESIS = "0" * 64
+
+KINDS = {
+    "decision": "decisions_decision",
+    "addendum": "decisions_addendum",
+    "review": "decisions_reviewevent",
+    "disposal": "decisions_disposal",
+    "export": "decisions_exportevent",
+}
+
+# Every chained record, in chain order, with what the verifier needs to recompute its hashes.
+CHAIN_SQL = """
+SELECT x.chain_seq, x.chain_prev, x.chain_hash, x.content_hash, x.kind, x.id, x.label, x.canonical,
+       x.disposed
+FROM (
+    SELECT d.chain_seq, d.chain_prev, d.chain_hash, d.content_hash, 'decision' AS kind, d.id,
+           d.reference::text AS label, audit_canonical(d) AS canonical,
+           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = d.id) AS disposed
+      FROM decisions_decision d
+    UNION ALL
+    SELECT a.chain_seq, a.chain_prev, a.chain_hash, a.content_hash, 'addendum', a.id,
+           'addendum ' || a.id || ' on ' || d.reference, audit_canonical(a),
+           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = a.decision_id)
+      FROM decisions_addendum a JOIN decisions_decision d ON d.id = a.decision_id
+    UNION ALL
+    SELECT r.chain_seq, r.chain_prev, r.chain_hash, r.content_hash, 'review', r.id,
+           'review ' || r.id || ' on ' || d.reference, audit_canonical(r),
+           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = r.decision_id)
+      FROM decisions_reviewevent r JOIN decisions_decision d ON d.id = r.decision_id
+    UNION ALL
+    SELECT s.chain_seq, s.chain_prev, s.chain_hash, s.content_hash, 'disposal', s.id,
+           'disposal ' || s.id || ' of ' || d.reference, audit_canonical(s), false
+      FROM decisions_disposal s JOIN decisions_decision d ON d.id = s.decision_id
+    UNION ALL
+    SELECT e.chain_seq, e.chain_prev, e.chain_hash, e.content_hash, 'export', e.id,
+           'export ' || e.id, audit_canonical(e), false
+      FROM decisions_exportevent e
+) x
+ORDER BY x.chain_seq
+"""
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def link_hash(prev: str, seq: int, kind: str, content_hash: str) -> str:
+    """The hash that ties a record to the one before it (same formula as ``audit_link_hash``)."""
+    return sha256_hex(f"{prev}|{seq}|{kind}|{content_hash}")
+
+
+@dataclass
+class ChainBreak:
+    seq: int
+    kind: str
+    label: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"record {self.seq} ({self.kind} {self.label}): {self.reason}"
+
+
+@dataclass
+class VerifyResult:
+    checked: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    disposed: int = 0
+    broken: ChainBreak | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def chain_rows(batch_size: int = 5000) -> Iterator[tuple]:
+    """Stream every chained record in order through a server-side cursor (memory stays flat)."""
+    with transaction.atomic():
+        connection.ensure_connection()
+        with connection.connection.cursor(name="audit_chain_walk") as cursor:
+            cursor.itersize = batch_size
+            cursor.execute(CHAIN_SQL)
+            yield from cursor
+
+
+def verify_chain() -> VerifyResult:
+    """Walk the chain from the first record and report the first one that does not add up.
+
+    A record breaks the chain when its sequence number is not the next one (a record is missing),
+    when it does not point at the previous record's hash, when its content no longer hashes to
+    its content hash (it was changed), or when its own hash does not match. Finally the head row
+    must point at the last record.
+    """
+    disposed_hashes = {
+        (row["decision_chain_seq"], row["decision_content_hash"])
+        for row in Disposal.objects.values("decision_chain_seq", "decision_content_hash")
+    }
+    with contextlib.closing(chain_rows()) as rows:  # an early return closes the cursor too
+        return _walk(rows, disposed_hashes)
+
+
+def _walk(rows: Iterable[tuple], disposed_hashes: set[tuple[int, str]]) -> VerifyResult:
+    result = VerifyResult()
+    prev_hash, prev_seq = GENESIS, 0
+    for seq, chain_prev, chain_hash, content_hash, kind, _pk, label, canonical, disposed in rows:
+
+        def broken(reason: str, seq=seq, kind=kind, label=label) -> VerifyResult:
+            result.broken = ChainBreak(seq=seq, kind=kind, label=label, reason=reason)
+            return result
+
+        if seq != prev_seq + 1:
+            return broken(f"expected record {prev_seq + 1} next: records are missing")
+        if chain_prev != prev_hash:
+            return broken("does not point at the previous record's hash")
+        if disposed:
+            result.disposed += 1
+            if kind == "decision" and (seq, content_hash) not in disposed_hashes:
+                return broken("content blanked, but the disposal record does not match it")
+        elif sha256_hex(canonical) != content_hash:
+            return broken("its content has changed since it was recorded")
+        if link_hash(chain_prev, seq, kind, content_hash) != chain_hash:
+            return broken("its hash does not match its content and place in the chain")
+        prev_hash, prev_seq = chain_hash, seq
+        result.checked += 1
+    result.head_seq, result.head_hash = prev_seq, prev_hash
+    head_seq, head_hash = chain_head()
+    if (head_seq, head_hash) != (prev_seq, prev_hash):
+        result.broken = ChainBreak(
+            seq=head_seq,
+            kind="head",
+            label="chain head",
+            reason=f"the head says record {head_seq}, but the last record is {prev_seq}",
+        )
+    return result
+
+
+def chain_head() -> tuple[int, str]:
+    head = ChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS)
+
+
+@transaction.atomic
+def decision_dispose(*, decision: Decision, actor: AbstractBaseUser, reason: str) -> Disposal:
+    """Replace a decision's content (and its addenda's and reviews') with a tombstone.
+
+    Only the database function ``audit_dispose_decision`` can do it; it writes a chained
+    ``Disposal`` row first, which is what lets the verifier accept the blanked content.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_dispose_decision(%s, %s, %s)", [decision.pk, actor.pk, reason])
+        (disposal_id,) = cursor.fetchone()
+    return Disposal.objects.get(pk=disposal_id)

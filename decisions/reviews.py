@@ -1,0 +1,431 @@
+"""Managers' reviews: the review services, and every read behind the manager's pages.
+
+A manager oversees the teams they are a member of, and reviews the decisions recorded in those
+teams (``team_decisions``). Every manager read starts from that queryset, so no view can forget
+the scope; a decision outside it is simply absent (the views answer 404).
+
+Review states, derived from the append-only review events and addenda (nothing is ever updated):
+
+- A review (endorsement, concern or escalation) is **current** until an addendum is added after
+  it: a later fact reopens the decision for review. A concern is answered by an addendum.
+- **Awaiting review**: a finished decision (share or do not share) with no current review.
+- **Awaiting advice**: a decision waiting for advice, not yet continued by the practitioner and
+  not yet given advice by a manager.
+- **Emergency**: an emergency share with no current review.
+- **Flagged**: an emergency share whose answers afterwards lead to "do not share", with no
+  current review.
+- **Concern open**: a current concern, waiting for the practitioner's addendum.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+from decisions.flowchart import Outcome, Step
+from decisions.models import AccessLog, Addendum, Decision, LocalSettings, ReviewEvent, Role, Team
+from decisions.selectors import user_has_role
+from decisions.services import NotAllowed
+
+# Section counts stop here: counting every unreviewed decision of a large team on every page
+# load would not stay fast. Above it the page says "more than 1,000".
+COUNT_CAP = 1000
+
+REVIEW_ACTIONS = (ReviewEvent.Action.ENDORSE, ReviewEvent.Action.CONCERN, ReviewEvent.Action.ESCALATE)
+
+
+class Section:
+    """The sections of the review queue (the ``section`` query parameter)."""
+
+    AWAITING_REVIEW = "awaiting-review"
+    AWAITING_ADVICE = "awaiting-advice"
+    EMERGENCY = "emergency"
+    FLAGGED = "flagged"
+    CONCERN = "concern"
+    ALL = "all"
+
+    labels = {
+        AWAITING_REVIEW: "Awaiting review",
+        AWAITING_ADVICE: "Awaiting advice",
+        EMERGENCY: "Emergency shares to check",
+        FLAGGED: "Flagged: emergency share, answers say do not share",
+        CONCERN: "Concerns waiting for the practitioner",
+        ALL: "All decisions",
+    }
+    counted = (AWAITING_REVIEW, AWAITING_ADVICE, EMERGENCY, FLAGGED, CONCERN)
+
+
+# --- Scope -----------------------------------------------------------------------------------
+
+
+def is_manager(user: AbstractBaseUser) -> bool:
+    """Whether the user has the manager role."""
+    return user_has_role(user, Role.MANAGER)
+
+
+def managed_team_ids(user: AbstractBaseUser) -> QuerySet:
+    """The teams a manager oversees (the teams they are a member of), as a subquery."""
+    return Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+
+
+def team_decisions(user: AbstractBaseUser) -> QuerySet[Decision]:
+    """The decisions a manager may review: those recorded in the teams they manage.
+
+    A subset of ``selectors.decisions_visible_to``. Anyone who is not a manager gets nothing.
+    """
+    if not user.is_authenticated or not is_manager(user):
+        return Decision.objects.none()
+    return Decision.objects.filter(team_id__in=managed_team_ids(user)).select_related("author", "team")
+
+
+def team_decision_for(user: AbstractBaseUser, reference: str) -> Decision | None:
+    return team_decisions(user).select_related("continues").filter(reference=reference).first()
+
+
+# --- Review state ----------------------------------------------------------------------------
+
+
+def current_reviews(actions=REVIEW_ACTIONS) -> QuerySet[ReviewEvent]:
+    """Reviews of the outer decision not followed by an addendum (for ``Exists``)."""
+    later_addendum = Addendum.objects.filter(
+        decision_id=OuterRef("decision_id"), created_at__gt=OuterRef("created_at")
+    )
+    return ReviewEvent.objects.filter(decision=OuterRef("pk"), action__in=actions).exclude(
+        Exists(later_addendum)
+    )
+
+
+def _unreviewed() -> Q:
+    return ~Q(Exists(current_reviews()))
+
+
+def section_filter(section: str) -> Q:
+    """The condition that puts a decision in a section of the review queue."""
+    if section == Section.AWAITING_REVIEW:
+        return _unreviewed() & ~Q(outcome=Outcome.AWAITING_ADVICE)
+    if section == Section.AWAITING_ADVICE:
+        continued = Decision.objects.filter(continues=OuterRef("pk"))
+        advised = ReviewEvent.objects.filter(decision=OuterRef("pk"), action=ReviewEvent.Action.ADVICE)
+        return Q(outcome=Outcome.AWAITING_ADVICE) & ~Q(Exists(continued)) & ~Q(Exists(advised))
+    if section == Section.EMERGENCY:
+        return Q(emergency=True) & _unreviewed()
+    if section == Section.FLAGGED:
+        return Q(needs_attention=True) & _unreviewed()
+    if section == Section.CONCERN:
+        return Q(Exists(current_reviews((ReviewEvent.Action.CONCERN,))))
+    return Q()
+
+
+def review_queue(user: AbstractBaseUser, section: str = Section.AWAITING_REVIEW) -> QuerySet[Decision]:
+    """A section of the manager's review queue, newest first (the page adds filters and paging)."""
+    return team_decisions(user).filter(section_filter(section)).order_by("-created_at", "-id")
+
+
+def section_counts(user: AbstractBaseUser, cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many decisions each section holds, counting to ``cap + 1`` at most. One SQL query."""
+    if not user.is_authenticated or not is_manager(user):
+        return dict.fromkeys(Section.counted, 0)
+    parts, params = [], []
+    for index, section in enumerate(Section.counted):
+        query = review_queue(user, section).order_by().values("pk")[: cap + 1].query
+        sql, section_params = query.sql_with_params()
+        # The SQL is the ORM's own, with its values as bound parameters.
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS section_{index})")  # noqa: S608
+        params.extend(section_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(Section.counted, row, strict=True))
+
+
+def concerns_for_practitioner(user: AbstractBaseUser) -> QuerySet[Decision]:
+    """The practitioner's own decisions with an open concern, each with ``open_concerns``.
+
+    For "My decisions": the practitioner answers a concern by adding to the record (an addendum),
+    which closes it and puts the decision back in the manager's queue.
+    """
+    concern = current_reviews((ReviewEvent.Action.CONCERN,))
+    open_concerns = (
+        ReviewEvent.objects.filter(action=ReviewEvent.Action.CONCERN)
+        .exclude(
+            Exists(
+                Addendum.objects.filter(
+                    decision_id=OuterRef("decision_id"), created_at__gt=OuterRef("created_at")
+                )
+            )
+        )
+        .select_related("reviewer")
+    )
+    return (
+        Decision.objects.filter(author=user)
+        .filter(Exists(concern))
+        .prefetch_related(Prefetch("reviews", queryset=open_concerns, to_attr="open_concerns"))
+        .order_by("-created_at")
+    )
+
+
+def latest_advice(decision: Decision) -> ReviewEvent | None:
+    """The latest advice a manager gave on a decision awaiting advice."""
+    return (
+        decision.reviews.filter(action=ReviewEvent.Action.ADVICE)
+        .select_related("reviewer")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def advice_initial(decision: Decision) -> dict[str, str]:
+    """Initial values for the practitioner's "advice received" form, from a manager's advice."""
+    advice = latest_advice(decision)
+    if advice is None:
+        return {}
+    name = advice.reviewer.get_full_name() or advice.reviewer.get_username()
+    return {"advice_from": f"{name} (manager)", "text": advice.comment}
+
+
+def allowed_actions(decision: Decision, reviewer: AbstractBaseUser) -> list[str]:
+    """The review actions that apply: none on one's own decision; advice only while it waits."""
+    if decision.author_id == reviewer.pk:
+        return []
+    if decision.awaiting_advice:
+        return [ReviewEvent.Action.ADVICE, ReviewEvent.Action.CONCERN, ReviewEvent.Action.ESCALATE]
+    return list(REVIEW_ACTIONS)
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_record(
+    *,
+    decision: Decision,
+    reviewer: AbstractBaseUser,
+    action: str,
+    comment: str,
+    escalation_route: str = "",
+) -> ReviewEvent:
+    """Add a review event to a decision: endorse, raise a concern, escalate or give advice.
+
+    Refuses (``NotAllowed``) a review of one's own decision, of a decision outside the
+    reviewer's teams, an action that does not apply (endorsing a decision that is still waiting
+    for advice; advice on one that is not, or that the practitioner already continued), an
+    escalation without a route from the local settings, and an empty comment. The event is
+    append-only; the decision never changes.
+    """
+    if decision.author_id == reviewer.pk:
+        raise NotAllowed("You cannot review your own decision.")
+    if not team_decisions(reviewer).filter(pk=decision.pk).exists():
+        raise NotAllowed("This decision is not in a team you manage.")
+    if action not in allowed_actions(decision, reviewer):
+        raise NotAllowed(f"The action {action!r} does not apply to this decision.")
+    comment = comment.strip()
+    if not comment:
+        raise NotAllowed("A review needs a comment.")
+    if action == ReviewEvent.Action.ESCALATE:
+        if escalation_route not in LocalSettings.load().escalation_route_list:
+            raise NotAllowed("Choose an escalation route from the local settings.")
+    else:
+        escalation_route = ""
+    if action == ReviewEvent.Action.ADVICE:
+        Decision.objects.select_for_update().filter(pk=decision.pk).first()
+        if decision.continuations.exists():
+            raise NotAllowed("The practitioner has already continued this decision.")
+    return ReviewEvent.objects.create(
+        decision=decision,
+        reviewer=reviewer,
+        action=action,
+        comment=comment,
+        escalation_route=escalation_route,
+    )
+
+
+# --- Case chronology -------------------------------------------------------------------------
+
+
+@dataclass
+class ChronologyEvent:
+    """One thing that happened on a case: a decision, an addendum or a review."""
+
+    at: datetime.datetime
+    kind: str  # "decision", "addendum", "review"
+    decision: Decision
+    item: Any
+    order: int = 0
+    details: dict = field(default_factory=dict)
+
+
+def decision_facts(decision: Decision) -> dict[str, Any]:
+    """What was shared, with whom and when, or why not: for the chronology."""
+    how_much = decision.answers.get(Step.HOW_MUCH, {})
+    recipient = decision.answers.get(Step.RECIPIENT, {})
+    withhold = decision.answers.get(Step.WITHHOLD, {})
+    request = decision.answers.get(Step.REQUEST, {})
+    advice = decision.answers.get(Step.ADVICE, {})
+    who = ", ".join(
+        part
+        for part in (
+            recipient.get("recipient_name"),
+            recipient.get("recipient_role"),
+            recipient.get("recipient_organisation"),
+        )
+        if part
+    )
+    return {
+        "requested_by": request.get("requested_by", ""),
+        "what_shared": how_much.get("what_shared", ""),
+        "recipient": who,
+        "shared_on": decision.shared_at or decision.shared_on,
+        "why_not": withhold.get("reasons", ""),
+        "advice_question": advice.get("advice_question", ""),
+        "rationale": decision.rationale,
+    }
+
+
+def chronology(user: AbstractBaseUser, case_reference: str) -> list[ChronologyEvent]:
+    """Every decision, addendum and review on a case in the manager's teams, oldest first.
+
+    Three queries whatever the size of the case.
+    """
+    decisions = list(team_decisions(user).filter(case_reference=case_reference).order_by("created_at", "id"))
+    by_id = {decision.pk: decision for decision in decisions}
+    events = [
+        ChronologyEvent(decision.created_at, "decision", decision, decision, 0, decision_facts(decision))
+        for decision in decisions
+    ]
+    if by_id:
+        for addendum in Addendum.objects.filter(decision_id__in=by_id).select_related("author"):
+            events.append(
+                ChronologyEvent(addendum.created_at, "addendum", by_id[addendum.decision_id], addendum, 1)
+            )
+        for review in ReviewEvent.objects.filter(decision_id__in=by_id).select_related("reviewer"):
+            events.append(ChronologyEvent(review.created_at, "review", by_id[review.decision_id], review, 2))
+    events.sort(key=lambda event: (event.at, event.order, event.item.pk))
+    return events
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+@dataclass
+class Dashboard:
+    start: datetime.datetime
+    end: datetime.datetime
+    bucket: str  # "week" or "month"
+    series: list[dict]  # [{"start": date, "share": n, "do-not-share": n, "awaiting-advice": n, "total": n}]
+    totals: dict[str, int]
+    share_rate: float | None  # of finished decisions, the share that were "share"
+    withhold_rate: float | None
+    emergency_shares: int
+    flagged: int
+    median_advice_wait: datetime.timedelta | None
+    median_emergency_record_delay: datetime.timedelta | None
+    continued_after_advice: int
+    outstanding: dict[str, int]
+
+
+def dashboard(user: AbstractBaseUser, *, start: datetime.datetime, end: datetime.datetime) -> Dashboard:
+    """The figures on the manager's dashboard for decisions recorded in ``[start, end)``.
+
+    Time from request to decision: the record does not hold when a request arrived, so two
+    measures stand in for it. For decisions finished after advice, the time from the decision
+    recorded as awaiting advice to the one that completes it; for emergency shares, the time from
+    sharing to recording.
+    """
+    period = team_decisions(user).filter(created_at__gte=start, created_at__lt=end).order_by()
+    bucket = "week" if (end - start) <= datetime.timedelta(days=120) else "month"
+    rows = (
+        period.annotate(bucket=Trunc("created_at", bucket, tzinfo=timezone.get_current_timezone()))
+        .values("bucket", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("bucket")
+    )
+    series: dict[datetime.date, dict] = {}
+    totals = dict.fromkeys(Outcome.values, 0)
+    for row in rows:
+        day = row["bucket"].date()
+        entry = series.setdefault(day, {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0})
+        entry[row["outcome"]] += row["n"]
+        entry["total"] += row["n"]
+        totals[row["outcome"]] += row["n"]
+
+    figures = period.aggregate(
+        emergency_count=Count("id", filter=Q(emergency=True)),
+        flagged_count=Count("id", filter=Q(needs_attention=True)),
+        continued_count=Count("id", filter=Q(continues__isnull=False)),
+        advice_wait=Median(
+            F("created_at") - F("continues__created_at"),
+            filter=Q(continues__isnull=False),
+        ),
+        emergency_delay=Median(
+            F("created_at") - F("shared_at"),
+            filter=Q(emergency=True, shared_at__isnull=False),
+        ),
+    )
+    finished = totals[Outcome.SHARE] + totals[Outcome.DO_NOT_SHARE]
+    return Dashboard(
+        start=start,
+        end=end,
+        bucket=bucket,
+        series=_fill_buckets(series, start, end, bucket),
+        totals=totals,
+        share_rate=totals[Outcome.SHARE] / finished if finished else None,
+        withhold_rate=totals[Outcome.DO_NOT_SHARE] / finished if finished else None,
+        emergency_shares=figures["emergency_count"],
+        flagged=figures["flagged_count"],
+        median_advice_wait=figures["advice_wait"],
+        median_emergency_record_delay=figures["emergency_delay"],
+        continued_after_advice=figures["continued_count"],
+        outstanding=section_counts(user),
+    )
+
+
+def _fill_buckets(series: dict, start: datetime.datetime, end: datetime.datetime, bucket: str) -> list[dict]:
+    """Every week or month of the period, with zeros where nothing was recorded."""
+    local_start = timezone.localtime(start).date()
+    local_end = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+    if bucket == "week":
+        day = local_start - datetime.timedelta(days=local_start.weekday())
+    else:
+        day = local_start.replace(day=1)
+    filled = []
+    while day <= local_end:
+        filled.append(series.get(day) or {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0})
+        if bucket == "week":
+            day += datetime.timedelta(days=7)
+        else:
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return filled
+
+
+# --- Access log ------------------------------------------------------------------------------
+
+
+def access_log_for(user: AbstractBaseUser) -> QuerySet[AccessLog]:
+    """Who viewed the decisions of the manager's teams, newest first. Auditors: every row."""
+    rows = AccessLog.objects.select_related("user", "decision").order_by("-created_at", "-id")
+    if user.is_authenticated and user_has_role(user, Role.AUDITOR):
+        return rows
+    if not user.is_authenticated or not is_manager(user):
+        return rows.none()
+    return rows.filter(decision__team_id__in=managed_team_ids(user))

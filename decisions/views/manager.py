@@ -1,0 +1,460 @@
+"""Managers' pages: the review queue, a decision's review page, case chronology, dashboard, access log.
+
+Every page is for managers only; anyone else gets 404 (logged as a refusal). Every read goes
+through ``decisions.reviews``, which scopes it to the teams the manager manages.
+"""
+
+import datetime
+import functools
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions import answers as answer_display
+from decisions import reviews, services
+from decisions.filters import ReviewQueueFilter
+from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
+from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent
+from decisions.reviews import Section
+
+PER_PAGE = 25
+# What a list row shows: the large JSON answers stay in the database.
+LIST_FIELDS = (
+    "reference",
+    "case_reference",
+    "created_at",
+    "outcome",
+    "emergency",
+    "needs_attention",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
+    "team__name",
+)
+MAX_PAGE = 400  # deep pages use OFFSET; narrow the list with filters instead
+
+ACTION_LABELS = {
+    ReviewEvent.Action.ENDORSE: "Endorse the decision",
+    ReviewEvent.Action.CONCERN: "Raise a concern with the practitioner",
+    ReviewEvent.Action.ESCALATE: "Escalate the decision",
+    ReviewEvent.Action.ADVICE: "Give advice so the practitioner can finish the decision",
+}
+ACTION_HINTS = {
+    ReviewEvent.Action.ENDORSE: "You agree with the decision and how it was recorded.",
+    ReviewEvent.Action.CONCERN: "The practitioner sees your comment on their decisions and answers it by "
+    "adding to the record.",
+    ReviewEvent.Action.ESCALATE: "Choose where you are escalating it to.",
+    ReviewEvent.Action.ADVICE: "The practitioner sees your advice and continues the flowchart.",
+}
+
+
+def manager_required(view):
+    """Managers only. Anyone else: 404, and the refusal is logged."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not reviews.is_manager(request.user):
+            services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=request.path)
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@dataclass
+class Page:
+    """One page of a list, without counting the whole list (``LIMIT per_page + 1``)."""
+
+    items: list
+    number: int
+    has_next: bool
+    query: dict
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def url(self, number: int) -> str:
+        return "?" + urlencode({**self.query, "page": number}, doseq=True)
+
+    @property
+    def next_url(self) -> str:
+        return self.url(self.number + 1)
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(self.number - 1)
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1
+
+
+def paginate(queryset, request) -> Page:
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), MAX_PAGE))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * PER_PAGE
+    items = list(queryset[offset : offset + PER_PAGE + 1])
+    query = {key: values for key, values in request.GET.lists() if key != "page"}
+    return Page(items[:PER_PAGE], number, len(items) > PER_PAGE, query)
+
+
+def count_label(count: int) -> str:
+    return f"more than {reviews.COUNT_CAP:,}" if count > reviews.COUNT_CAP else f"{count:,}"
+
+
+# --- Review queue ----------------------------------------------------------------------------
+
+
+@manager_required
+def queue(request):
+    section = request.GET.get("section", Section.AWAITING_REVIEW)
+    if section not in Section.labels:
+        section = Section.AWAITING_REVIEW
+    filterset = ReviewQueueFilter(
+        request.GET if set(request.GET) - {"section", "page"} else None,
+        queryset=reviews.review_queue(request.user, section),
+        request=request,
+    )
+    page = paginate(filterset.qs.only(*LIST_FIELDS), request)
+    counts = reviews.section_counts(request.user)
+    services.access_log_record(
+        request=request, action=AccessLog.Action.VIEW_LIST, target=f"Review queue: {Section.labels[section]}"
+    )
+    sections = [
+        {
+            "key": key,
+            "label": Section.labels[key],
+            "count": count_label(counts[key]) if key in counts else None,
+            "url": "?" + urlencode({"section": key}),
+            "current": key == section,
+        }
+        for key in (*Section.counted, Section.ALL)
+    ]
+    return render(
+        request,
+        "manager/queue.html",
+        {
+            "section": section,
+            "section_label": Section.labels[section],
+            "sections": sections,
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "filtered": filterset.is_bound,
+        },
+    )
+
+
+# --- A decision's review page ----------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Your review",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your review", "invalid_choice": "Select your review"},
+    )
+    escalation_route = forms.ChoiceField(
+        label="Escalate to",
+        help_text="Only if you escalate the decision.",
+        required=False,
+        error_messages={"invalid_choice": "Select where you are escalating the decision to"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="The practitioner sees this with the decision. For a concern, say what they need to "
+        "add to the record. For advice, give your advice.",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Enter a comment",
+            "max_length": "Comment must be 10,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, actions: list[str], routes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
+        self.fields["escalation_route"].choices = [("", "Choose a route"), *((r, r) for r in routes)]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        layout = [Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2")]
+        if ReviewEvent.Action.ESCALATE in actions:
+            layout.append(Field.select("escalation_route", label_size=Size.SMALL))
+        else:
+            del self.fields["escalation_route"]
+        layout.append(Field.textarea("comment", label_size=Size.SMALL))
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == ReviewEvent.Action.ESCALATE and not cleaned.get("escalation_route"):
+            self.add_error("escalation_route", "Select where you are escalating the decision to")
+        return cleaned
+
+
+def flowchart_rows(decision: Decision) -> list[dict]:
+    """The flowchart as a list: each question, its answer on this decision, where yes and no lead."""
+
+    def place(target) -> str:
+        return target.label
+
+    answer_labels = dict(Answer.choices)
+    rows = []
+    for step in (Step.TRIAGE, Step.EMERGENCY):
+        rows.append({"step": step, "title": step.label, "yes": "", "no": ""})
+    for question in decision.flowchart.questions:
+        rows.append(
+            {
+                "step": question.step,
+                "title": question.step.label,
+                "yes": place(question.on_yes),
+                "no": place(question.on_no),
+            }
+        )
+    for row in rows:
+        value = decision.answer(row["step"], ANSWER_FIELD)
+        row["on_route"] = row["step"] in decision.route
+        row["answer"] = answer_labels.get(value, "") if row["on_route"] else ""
+    return rows
+
+
+@manager_required
+def review(request, reference: str):
+    decision = reviews.team_decision_for(request.user, reference)
+    if decision is None:
+        services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=reference)
+        raise Http404("No such decision")
+    services.access_log_record(
+        request=request, action=AccessLog.Action.VIEW_REVIEW, decision=decision, target=reference
+    )
+    actions = reviews.allowed_actions(decision, request.user)
+    routes = LocalSettings.load().escalation_route_list if ReviewEvent.Action.ESCALATE in actions else []
+    continuations = list(decision.continuations.all())
+    if continuations:  # advice no longer applies once the practitioner has continued
+        actions = [action for action in actions if action != ReviewEvent.Action.ADVICE]
+    form = None
+    if actions:
+        form = ReviewForm(request.POST if request.method == "POST" else None, actions=actions, routes=routes)
+        if request.method == "POST" and form.is_valid():
+            try:
+                event = reviews.review_record(
+                    decision=decision,
+                    reviewer=request.user,
+                    action=form.cleaned_data["action"],
+                    comment=form.cleaned_data["comment"],
+                    escalation_route=form.cleaned_data.get("escalation_route", ""),
+                )
+            except services.NotAllowed as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"{event.get_action_display()}: your review of {reference} is recorded."
+                )
+                return redirect("manager:review", reference=reference)
+    elif request.method == "POST":
+        raise Http404("You cannot review this decision")
+    return render(
+        request,
+        "manager/review.html",
+        {
+            "decision": decision,
+            "summary": answer_display.summary(decision.route, decision.answers),
+            "flowchart_rows": flowchart_rows(decision),
+            "addenda": decision.addenda.select_related("author"),
+            "reviews": decision.reviews.select_related("reviewer"),
+            "continuations": continuations,
+            "form": form,
+            "own_decision": decision.author_id == request.user.pk,
+            "action_hints": ACTION_HINTS,
+            "chronology_url": reverse("manager:chronology")
+            + "?"
+            + urlencode({"case": decision.case_reference}),
+        },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+# --- Case chronology -------------------------------------------------------------------------
+
+
+@manager_required
+def chronology(request):
+    case = request.GET.get("case", "").strip()[:50]
+    context = {"case": case, "events": [], "searched": bool(case)}
+    status = 200
+    if case:
+        context["events"] = reviews.chronology(request.user, case)
+        if context["events"]:
+            services.access_log_record(request=request, action=AccessLog.Action.VIEW_CHRONOLOGY, target=case)
+        else:
+            services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=case)
+            status = 404
+    return render(request, "manager/chronology.html", context, status=status)
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+PERIODS = {"30": "Last 30 days", "90": "Last 3 months", "365": "Last 12 months"}
+COLOURS = {Outcome.SHARE: "#00703c", Outcome.DO_NOT_SHARE: "#d4351c", Outcome.AWAITING_ADVICE: "#1d70b8"}
+CHART = {"width": 720, "height": 260, "left": 48, "bottom": 40, "top": 12, "right": 8}
+
+
+def nice_ceiling(value: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 4:
+            return step * 4 if value else 4
+    return ((value // 10000) + 1) * 10000
+
+
+def bar_chart(series: list[dict], bucket: str) -> dict:
+    """Stacked bars of decisions by outcome, as SVG geometry (the template draws it)."""
+    width, height = CHART["width"], CHART["height"]
+    plot_w = width - CHART["left"] - CHART["right"]
+    plot_h = height - CHART["top"] - CHART["bottom"]
+    top = nice_ceiling(max((entry["total"] for entry in series), default=0))
+    slot = plot_w / max(len(series), 1)
+    bar_w = max(slot * 0.7, 2)
+    label_every = max(1, len(series) // 12 + (1 if len(series) % 12 else 0)) if len(series) > 12 else 1
+    bars = []
+    for index, entry in enumerate(series):
+        x = CHART["left"] + index * slot + (slot - bar_w) / 2
+        y = CHART["top"] + plot_h
+        segments = []
+        for outcome in (Outcome.SHARE, Outcome.DO_NOT_SHARE, Outcome.AWAITING_ADVICE):
+            count = entry[outcome]
+            if not count:
+                continue
+            h = plot_h * count / top
+            y -= h
+            segments.append(
+                {
+                    "y": round(y, 1),
+                    "height": round(h, 1),
+                    "fill": COLOURS[outcome],
+                    "count": count,
+                    "label": outcome.label,
+                }
+            )
+        label = entry["start"].strftime("%-d %b" if bucket == "week" else "%b %Y")
+        bars.append(
+            {
+                "x": round(x, 1),
+                "width": round(bar_w, 1),
+                "segments": segments,
+                "label": label,
+                "label_x": round(x + bar_w / 2, 1),
+                "show_label": index % label_every == 0,
+                "total": entry["total"],
+            }
+        )
+    ticks = [{"value": top * i // 4, "y": round(CHART["top"] + plot_h - plot_h * i / 4, 1)} for i in range(5)]
+    return {
+        **CHART,
+        "bars": bars,
+        "ticks": ticks,
+        "plot_right": width - CHART["right"],
+        "axis_y": CHART["top"] + plot_h,
+        "label_y": CHART["top"] + plot_h + 18,
+        "legend": [{"label": o.label, "fill": COLOURS[o]} for o in Outcome],
+    }
+
+
+def rate_bar(share: int, withhold: int) -> dict | None:
+    total = share + withhold
+    if not total:
+        return None
+    width = 720
+    share_w = round(width * share / total, 1)
+    return {
+        "width": width,
+        "share_w": share_w,
+        "withhold_x": share_w,
+        "withhold_w": round(width - share_w, 1),
+        "share_fill": COLOURS[Outcome.SHARE],
+        "withhold_fill": COLOURS[Outcome.DO_NOT_SHARE],
+    }
+
+
+def duration_label(value: datetime.timedelta | None) -> str:
+    if value is None:
+        return "No decisions"
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        minutes = round(value.total_seconds() / 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if hours < 48:
+        rounded = round(hours, 1)
+        return f"{rounded:g} hour{'s' if rounded != 1 else ''}"
+    days = round(hours / 24, 1)
+    return f"{days:g} days"
+
+
+def percent(value: float | None) -> str:
+    return "No finished decisions" if value is None else f"{value * 100:.0f}%"
+
+
+@manager_required
+def dashboard(request):
+    period = request.GET.get("period", "90")
+    if period not in PERIODS:
+        period = "90"
+    end = timezone.now()
+    start = end - datetime.timedelta(days=int(period))
+    figures = reviews.dashboard(request.user, start=start, end=end)
+    services.access_log_record(
+        request=request, action=AccessLog.Action.VIEW_LIST, target=f"Dashboard: {period} days"
+    )
+    return render(
+        request,
+        "manager/dashboard.html",
+        {
+            "period": period,
+            "periods": PERIODS,
+            "period_label": PERIODS[period],
+            "figures": figures,
+            "chart": bar_chart(figures.series, figures.bucket),
+            "rates": rate_bar(figures.totals[Outcome.SHARE], figures.totals[Outcome.DO_NOT_SHARE]),
+            "share_rate": percent(figures.share_rate),
+            "withhold_rate": percent(figures.withhold_rate),
+            "advice_wait": duration_label(figures.median_advice_wait),
+            "emergency_delay": duration_label(figures.median_emergency_record_delay),
+            "outstanding": [
+                {
+                    "key": key,
+                    "label": Section.labels[key],
+                    "count": count_label(figures.outstanding[key]),
+                    "url": reverse("manager:queue") + "?" + urlencode({"section": key}),
+                }
+                for key in Section.counted
+            ],
+            "outcomes": list(Outcome),
+            "table_rows": [
+                {"start": row["start"], "counts": [row[o] for o in Outcome], "total": row["total"]}
+                for row in figures.series
+            ],
+            "total_counts": [figures.totals[o] for o in Outcome],
+            "total": sum(figures.totals.values()),
+        },
+    )
+
+
+# --- Access log ------------------------------------------------------------------------------
+
+
+@manager_required
+def access_log(request):
+    page = paginate(reviews.access_log_for(request.user), request)
+    services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="Access log")
+    return render(request, "manager/access_log.html", {"page": page})

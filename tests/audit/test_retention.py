@@ -1,0 +1,91 @@
+"""Retention: what is due for review, keeping, and disposal by tombstone."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from decisions import audit
+from decisions.models import Addendum, Decision, Disposal, LocalSettings
+from decisions.retention import decisions_due_for_review, retention_keep
+
+
+@pytest.fixture
+def old_and_new(decision_factory):
+    now = timezone.now()
+    old = decision_factory(created_at=now - datetime.timedelta(days=7 * 365))
+    new = decision_factory(created_at=now - datetime.timedelta(days=30))
+    return old, new
+
+
+def test_retention_lists_decisions_past_the_period(old_and_new, capsys):
+    old, _new = old_and_new
+    assert list(decisions_due_for_review()) == [old]
+    call_command("retention_review")
+    out = capsys.readouterr().out
+    assert "1 decisions due for review" in out
+    assert old.reference in out
+
+
+def test_retention_period_comes_from_local_settings(old_and_new):
+    LocalSettings.load()
+    LocalSettings.objects.filter(pk=1).update(retention_years=10)
+    assert list(decisions_due_for_review()) == []
+
+
+def test_retention_kept_decision_returns_after_the_interval(old_and_new, auditor):
+    old, _new = old_and_new
+    retention_keep(decision=old, reviewer=auditor, reason="Case still open")
+    assert list(decisions_due_for_review()) == []
+    later = timezone.now() + datetime.timedelta(days=3 * 365)
+    assert list(decisions_due_for_review(now=later)) == [old]
+
+
+def test_retention_disposal_leaves_a_tombstone_and_a_verifiable_chain(old_and_new, auditor, practitioner):
+    old, _new = old_and_new
+    Addendum.objects.create(decision=old, author=practitioner, kind=Addendum.Kind.OTHER, text="Child's name")
+    call_command(
+        "retention_review", dispose=old.reference, by=auditor.username, reason="Retention period over"
+    )
+    old.refresh_from_db()
+    assert old.case_reference == "DISPOSED"
+    assert old.answers == {} and old.rationale == ""
+    assert old.addenda.get().text == ""
+    disposal = Disposal.objects.get()
+    assert disposal.decision_content_hash == old.content_hash
+    result = audit.verify_chain()
+    assert result.ok, str(result.broken)
+    assert result.disposed == 2  # the decision and its addendum
+    assert list(decisions_due_for_review()) == []
+
+
+def test_retention_no_other_path_changes_a_decision(old_and_new):
+    old, _new = old_and_new
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Decision.objects.filter(pk=old.pk).update(rationale="")
+    # Even switching the pgtrigger protection off is not enough: the guard wants a disposal.
+    with (
+        pytest.raises(DatabaseError, match="only through audit_dispose_decision"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{pgtrigger_append_only_8236e}', true)")
+        cursor.execute("UPDATE decisions_decision SET rationale = '' WHERE id = %s", [old.pk])
+
+
+def test_retention_blanked_content_without_a_disposal_is_reported(old_and_new):
+    old, _new = old_and_new
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE decisions_decision SET rationale = '' WHERE id = %s", [old.pk])
+        cursor.execute("SET session_replication_role = DEFAULT")
+    assert audit.verify_chain().broken.label == old.reference
+
+
+def test_retention_disposing_twice_is_refused(old_and_new, auditor):
+    old, _new = old_and_new
+    audit.decision_dispose(decision=old, actor=auditor, reason="Over")
+    with pytest.raises(DatabaseError, match="already disposed"), transaction.atomic():
+        audit.decision_dispose(decision=old, actor=auditor, reason="Again")

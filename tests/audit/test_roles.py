@@ -1,0 +1,94 @@
+"""Role separation: the application's database role can read and append, and nothing else."""
+
+import uuid
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from decisions.models import Decision
+from tests.audit.conftest import create_decision
+
+REFUSALS = {
+    "update": "UPDATE decisions_decision SET rationale = 'changed'",
+    "delete": "DELETE FROM decisions_decision",
+    "truncate": "TRUNCATE decisions_decision CASCADE",
+    "disable trigger": "ALTER TABLE decisions_decision DISABLE TRIGGER ALL",
+    "replication role": "SET session_replication_role = replica",
+    "move the chain head": "UPDATE decisions_chainhead SET seq = 0",
+    "update an addendum": "UPDATE decisions_addendum SET text = 'changed'",
+    "delete a review": "DELETE FROM decisions_reviewevent",
+    "delete the access log": "DELETE FROM decisions_accesslog",
+    "delete an export event": "DELETE FROM decisions_exportevent",
+}
+
+
+@pytest.fixture
+def app_role(transactional_db):
+    """Set up the roles on the test database, yield a connection as the application role, undo."""
+    suffix = uuid.uuid4().hex[:8]
+    owner, app = f"test_owner_{suffix}", f"test_app_{suffix}"
+    call_command("setup_database_roles", owner=owner, app=app, app_password="app-password-for-tests")
+    connection.ensure_connection()
+    info = connection.connection.info
+    app_connection = psycopg.connect(
+        host=info.host,
+        port=info.port,
+        dbname=info.dbname,
+        user=app,
+        password="app-password-for-tests",
+        autocommit=True,
+    )
+    try:
+        yield app_connection
+    finally:
+        app_connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'REASSIGN OWNED BY "{owner}" TO CURRENT_USER')
+            cursor.execute(f'DROP OWNED BY "{owner}"')
+            cursor.execute(f'DROP OWNED BY "{app}"')
+            cursor.execute(f'DROP ROLE "{app}"')
+            cursor.execute(f'DROP ROLE "{owner}"')
+
+
+def test_roles_app_reads_and_appends_and_the_chain_still_grows(app_role, practitioner):
+    first = create_decision(practitioner)
+    with app_role.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM decisions_decision")
+        assert cursor.fetchone() == (1,)
+        cursor.execute(
+            "INSERT INTO decisions_addendum (decision_id, author_id, kind, text, advice_from, created_at)"
+            " VALUES (%s, %s, 'other', 'added by the app role', '', now()) RETURNING chain_seq",
+            [first.pk, practitioner.pk],
+        )
+        assert cursor.fetchone() == (2,)
+        cursor.execute("UPDATE decisions_draft SET data = data")  # ordinary tables stay writable
+
+
+@pytest.mark.parametrize("attempt", REFUSALS)
+def test_roles_app_is_refused(app_role, practitioner, attempt):
+    create_decision(practitioner)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), app_role.cursor() as cursor:
+        cursor.execute(REFUSALS[attempt])
+    assert Decision.objects.get().rationale == "The answers support sharing."
+
+
+def test_roles_app_may_dispose_only_through_the_function(app_role, practitioner):
+    decision = create_decision(practitioner)
+    with app_role.cursor() as cursor:
+        cursor.execute(
+            "SELECT audit_dispose_decision(%s, %s, 'Retention period over')", [decision.pk, practitioner.pk]
+        )
+    decision.refresh_from_db()
+    assert decision.rationale == ""
+    assert decision.case_reference == "DISPOSED"
+
+
+def test_roles_print_sql_changes_nothing(db, capsys):
+    call_command("setup_database_roles", print_sql=True)
+    out = capsys.readouterr().out
+    assert 'GRANT SELECT, INSERT ON "decisions_decision" TO "sharing_wizard_app"' in out
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'sharing_wizard_app'")
+        assert cursor.fetchone() == (0,)

@@ -1,0 +1,50 @@
+"""Shared by every browser test: Debian's Chromium under Playwright, and axe-core."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TIMEOUT_MS = 10_000
+
+
+def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
+    """Run axe-core on the page; fail listing every serious or critical WCAG 2.2 AA violation.
+
+    axe is injected with ``page.evaluate`` because the strict CSP blocks an injected script tag.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return results.violations.map(v => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    violations = [v for v in results if v["impact"] in impacts]
+    if violations:
+        lines = [f"axe: {len(violations)} serious/critical violation(s) on {page.url} ({page.title()!r}):"]
+        for violation in violations:
+            lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
+            for node in violation["nodes"]:
+                lines.append(f"    at {node['target']}: {node['summary']}".replace("\n", " "))
+        pytest.fail("\n".join(lines), pytrace=False)

@@ -1,0 +1,280 @@
+"""The manager's pages over HTTP: scope, review actions, access log, filters and query counts."""
+
+import pytest
+from django.urls import reverse
+
+from decisions import reviews
+from decisions.flowchart import Outcome
+from decisions.models import AccessLog, ReviewEvent
+from decisions.reviews import Section
+from tests.manager.conftest import client_for
+
+Action = ReviewEvent.Action
+ROLES = [
+    "anonymous",
+    "practitioner",
+    "colleague",
+    "manager",
+    "other_manager",
+    "other_practitioner",
+    "auditor",
+    "admin",
+]
+
+
+@pytest.fixture
+def decision(people, record_decision):
+    return record_decision(people["practitioner"], case="CASE-9")
+
+
+def urls(decision):
+    return {
+        "queue": reverse("manager:queue"),
+        "review": reverse("manager:review", args=[decision.reference]),
+        "chronology": reverse("manager:chronology") + "?case=CASE-9",
+        "dashboard": reverse("manager:dashboard"),
+        "access_log": reverse("manager:access_log"),
+    }
+
+
+# Who may open each page: only the manager of the decision's team sees the decision; another
+# team's manager gets 404 for the decision and its case, but has their own queue and dashboard.
+ALLOWED = {
+    "queue": {"manager", "other_manager"},
+    "review": {"manager"},
+    "chronology": {"manager"},
+    "dashboard": {"manager", "other_manager"},
+    "access_log": {"manager", "other_manager"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", list(ALLOWED))
+def test_scope_matrix(people, decision, role, page):
+    user = None if role == "anonymous" else people[role]
+    response = client_for(user).get(urls(decision)[page])
+    if user is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif role in ALLOWED[page]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        assert decision.rationale not in response.content.decode()
+        assert AccessLog.objects.filter(user=user, action=AccessLog.Action.DENIED).exists()
+
+
+@pytest.mark.parametrize("role", ["practitioner", "colleague", "other_manager", "auditor", "admin"])
+def test_review_post_outside_scope_is_404_and_stores_nothing(people, decision, role):
+    url = reverse("manager:review", args=[decision.reference])
+    response = client_for(people[role]).post(url, {"action": Action.ENDORSE, "comment": "Fine"})
+    assert response.status_code == 404
+    assert not ReviewEvent.objects.exists()
+
+
+def test_queue_lists_only_the_teams_decisions_and_never_another_teams(
+    people, record_decision, manager_client
+):
+    mine = record_decision(people["colleague"], case="CASE-MINE")
+    theirs = record_decision(people["other_practitioner"], case="CASE-THEIRS")
+    body = manager_client.get(reverse("manager:queue")).content.decode()
+    assert mine.reference in body
+    assert theirs.reference not in body
+
+
+def test_manager_endorses_over_http(people, decision, manager_client):
+    url = reverse("manager:review", args=[decision.reference])
+    response = manager_client.post(url, {"action": Action.ENDORSE, "comment": "A well-reasoned decision."})
+    assert response.status_code == 302
+    event = ReviewEvent.objects.get()
+    assert (event.decision, event.reviewer, event.action) == (decision, people["manager"], Action.ENDORSE)
+    page = manager_client.get(url).content.decode()
+    assert "A well-reasoned decision." in page
+
+
+def test_review_form_errors_are_shown(decision, manager_client):
+    url = reverse("manager:review", args=[decision.reference])
+    response = manager_client.post(url, {"action": Action.ESCALATE, "comment": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "Enter a comment" in body
+    assert "Select where you are escalating the decision to" in body
+    assert not ReviewEvent.objects.exists()
+
+
+def test_escalate_to_a_route_from_local_settings(decision, manager_client):
+    url = reverse("manager:review", args=[decision.reference])
+    page = manager_client.get(url).content.decode()
+    assert "Local authority designated officer (LADO)" in page
+    response = manager_client.post(
+        url,
+        {
+            "action": Action.ESCALATE,
+            "comment": "Needs the LADO.",
+            "escalation_route": "Local authority designated officer (LADO)",
+        },
+    )
+    assert response.status_code == 302
+    assert ReviewEvent.objects.get().escalation_route == "Local authority designated officer (LADO)"
+
+
+def test_manager_cannot_review_own_decision(people, record_decision, manager_client):
+    own = record_decision(people["manager"])
+    url = reverse("manager:review", args=[own.reference])
+    page = manager_client.get(url)
+    assert page.status_code == 200
+    assert "another manager must review it" in page.content.decode()
+    assert manager_client.post(url, {"action": Action.ENDORSE, "comment": "Me"}).status_code == 404
+    assert not ReviewEvent.objects.exists()
+
+
+def test_concern_round_trip_over_http(people, decision, manager_client):
+    url = reverse("manager:review", args=[decision.reference])
+    manager_client.post(url, {"action": Action.CONCERN, "comment": "Add who received it."})
+    assert list(reviews.concerns_for_practitioner(people["practitioner"])) == [decision]
+
+    practitioner = client_for(people["practitioner"])
+    response = practitioner.post(
+        reverse("decisions:add_addendum", args=[decision.reference]),
+        {"kind": "correction", "text": "Chris Social, children's social care."},
+    )
+    assert response.status_code == 302
+    assert not reviews.concerns_for_practitioner(people["practitioner"]).exists()
+    queue = manager_client.get(reverse("manager:queue")).content.decode()
+    assert decision.reference in queue
+
+
+def test_advice_over_http_unblocks_the_practitioner(people, record_decision, manager_client):
+    waiting = record_decision(people["practitioner"], Outcome.AWAITING_ADVICE)
+    url = reverse("manager:review", args=[waiting.reference])
+    assert "Give advice" in manager_client.get(url).content.decode()
+    manager_client.post(url, {"action": Action.ADVICE, "comment": "You have a clear purpose: share."})
+    assert ReviewEvent.objects.get().action == Action.ADVICE
+
+    practitioner = client_for(people["practitioner"])
+    continue_url = reverse("decisions:advice_received", args=[waiting.reference])
+    response = practitioner.post(continue_url, reviews.advice_initial(waiting))
+    assert response.status_code == 302
+    assert "/decisions/draft/" in response["Location"]
+    assert reviews.review_queue(people["manager"], Section.AWAITING_ADVICE).count() == 0
+
+
+def test_pages_write_access_log_rows(people, decision, manager_client):
+    manager = people["manager"]
+    manager_client.get(reverse("manager:queue"))
+    manager_client.get(reverse("manager:review", args=[decision.reference]))
+    manager_client.get(reverse("manager:chronology") + "?case=CASE-9")
+    manager_client.get(reverse("manager:dashboard"))
+    manager_client.get(reverse("manager:review", args=["D-NONE-XXXX"]))
+    rows = list(
+        AccessLog.objects.filter(user=manager).order_by("id").values_list("action", "decision", "target")
+    )
+    assert rows == [
+        (AccessLog.Action.VIEW_LIST, None, "Review queue: Awaiting review"),
+        (AccessLog.Action.VIEW_REVIEW, decision.pk, decision.reference),
+        (AccessLog.Action.VIEW_CHRONOLOGY, None, "CASE-9"),
+        (AccessLog.Action.VIEW_LIST, None, "Dashboard: 90 days"),
+        (AccessLog.Action.DENIED, None, "D-NONE-XXXX"),
+    ]
+
+
+def test_access_log_page_shows_views_of_the_teams_decisions_only(people, record_decision, manager_client):
+    mine = record_decision(people["practitioner"])
+    theirs = record_decision(people["other_practitioner"])
+    client_for(people["auditor"]).get(reverse("decisions:detail", args=[mine.reference]))
+    client_for(people["other_practitioner"]).get(reverse("decisions:detail", args=[theirs.reference]))
+    body = manager_client.get(reverse("manager:access_log")).content.decode()
+    assert mine.reference in body and "Avery" in body
+    assert theirs.reference not in body
+    assert list(reviews.access_log_for(people["auditor"]).filter(decision=theirs))
+
+
+def test_queue_filters(people, record_decision, manager_client):
+    share = record_decision(people["practitioner"], Outcome.SHARE, case="CASE-A")
+    withhold = record_decision(people["colleague"], Outcome.DO_NOT_SHARE, case="CASE-B")
+    emergency = record_decision(people["colleague"], Outcome.SHARE, case="CASE-C", emergency=True)
+    url = reverse("manager:queue")
+
+    def shown(**params):
+        body = manager_client.get(url, {"section": "all", **params}).content.decode()
+        return {d.reference for d in (share, withhold, emergency) if d.reference in body}
+
+    assert shown() == {share.reference, withhold.reference, emergency.reference}
+    assert shown(outcome="do-not-share") == {withhold.reference}
+    assert shown(case="CASE-A") == {share.reference}
+    assert shown(practitioner=people["colleague"].pk) == {withhold.reference, emergency.reference}
+    assert shown(flags="emergency") == {emergency.reference}
+    today = share.created_at.strftime("%d/%m/%Y")
+    assert shown(recorded_from=today, recorded_to=today) == {
+        share.reference,
+        withhold.reference,
+        emergency.reference,
+    }
+    assert shown(recorded_from="1/1/2000", recorded_to="2/1/2000") == set()
+    body = manager_client.get(url, {"section": "all", "sort": "case"}).content.decode()
+    assert body.index(share.reference) < body.index(withhold.reference) < body.index(emergency.reference)
+    body = manager_client.get(url, {"recorded_from": "31/2/2026"}).content.decode()
+    assert "Recorded from must be a real date" in body
+
+
+def test_queue_paginates(people, record_decision, manager_client, monkeypatch):
+    monkeypatch.setattr("decisions.views.manager.PER_PAGE", 2)
+    made = [record_decision(people["practitioner"], case=f"CASE-{n}") for n in range(5)]
+    first = manager_client.get(reverse("manager:queue")).content.decode()
+    assert made[-1].reference in first and made[0].reference not in first
+    assert "page=2" in first
+    last = manager_client.get(reverse("manager:queue"), {"page": 3}).content.decode()
+    assert made[0].reference in last and "page=4" not in last
+
+
+def make_many(people, record_decision, count):
+    for n in range(count):
+        author = people["practitioner"] if n % 2 else people["colleague"]
+        record_decision(
+            author,
+            [Outcome.SHARE, Outcome.DO_NOT_SHARE, Outcome.AWAITING_ADVICE][n % 3],
+            case=f"CASE-{n % 4}",
+            emergency=n % 5 == 0,
+        )
+
+
+# Per request: session, user, manager role, the page's own reads, the access log row, and the
+# session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
+EXPECTED_QUERIES = {
+    "queue": 10,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    "queue-filtered": 10,
+    "review": 12,  # + decision, local settings, continuations, addenda, reviews
+    "chronology": 10,  # + decisions, addenda, reviews of the case
+    "dashboard": 10,  # + series, figures, section counts
+    "access_log": 8,  # + the page of log rows
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("queue", lambda d: reverse("manager:queue")),
+        (
+            "queue-filtered",
+            lambda d: reverse("manager:queue") + "?section=all&outcome=share&sort=case&flags=emergency",
+        ),
+        ("review", lambda d: reverse("manager:review", args=[d.reference])),
+        ("chronology", lambda d: reverse("manager:chronology") + f"?case={d.case_reference}"),
+        ("dashboard", lambda d: reverse("manager:dashboard")),
+        ("access_log", lambda d: reverse("manager:access_log")),
+    ],
+)
+def test_query_count_is_constant(
+    people, record_decision, manager_client, django_assert_num_queries, name, url
+):
+    made = 0
+    for size in (5, 50):
+        make_many(people, record_decision, size - made)
+        made = size
+        target = reviews.review_queue(people["manager"], Section.AWAITING_REVIEW).first()
+        reviews.review_record(decision=target, reviewer=people["manager"], action=Action.CONCERN, comment="x")
+        manager_client.get(url(target))  # the access log has rows to show
+        with django_assert_num_queries(EXPECTED_QUERIES[name]):
+            response = manager_client.get(url(target))
+        assert response.status_code == 200
