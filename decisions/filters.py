@@ -67,6 +67,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         self.helper.layout = Layout(
             Field.text("case", label_size=Size.SMALL, field_width=20),
             Field.select("outcome", label_size=Size.SMALL),

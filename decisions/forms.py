@@ -90,6 +90,7 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
 
     legend_is_heading = True
@@ -537,6 +538,7 @@ class AddendumForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.textarea("text", label_size=Size.SMALL),
@@ -561,6 +563,7 @@ class AdviceReceivedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         self.helper.layout = Layout(
             Field.text("advice_from", label_size=Size.SMALL),
             Field.textarea("text", label_size=Size.SMALL),

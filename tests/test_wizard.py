@@ -385,3 +385,10 @@ def test_answers_stay_in_the_draft_when_recording_is_refused(practitioner_client
     assert response.status_code == 302
     assert not Decision.objects.exists()
     assert Step.WITHHOLD in Draft.objects.get().data["step_data"]
+
+
+def test_a_wizard_page_sends_one_csrf_token(practitioner_client):
+    page = practitioner_client.get(start_draft(practitioner_client)).content.decode()
+    main = page.split('id="main-content"')[1]  # the header's sign-out form has its own
+
+    assert main.count('name="csrfmiddlewaretoken"') == 1

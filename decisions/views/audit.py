@@ -81,6 +81,7 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         self.helper.layout = Layout(
             Field.radios("dataset", legend_size=Size.MEDIUM),
             Field("period_from", context={"legend_size": Size.for_legend(Size.SMALL)}),

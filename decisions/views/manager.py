@@ -189,6 +189,7 @@ class ReviewForm(forms.Form):
         self.fields["escalation_route"].choices = [("", "Choose a route"), *((r, r) for r in routes)]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its token
         layout = [Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2")]
         if ReviewEvent.Action.ESCALATE in actions:
             layout.append(Field.select("escalation_route", label_size=Size.SMALL))

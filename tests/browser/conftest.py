@@ -1,56 +1,23 @@
 """Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
 
-The fixtures here have their own names (``chromium_browser``, ``browser_page``, ``signed_in_page``)
-so that pytest-playwright's ``browser``/``page`` fixtures, which would launch Playwright's own
-downloaded browser, are never used.
+The browser itself is the session-wide ``chromium_browser`` of tests/conftest.py.
 """
 
-import os
-from pathlib import Path
+import re
 
 import pytest
-from django.contrib.auth.models import Group
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from decisions.models import LocalSettings, Role
+from decisions.flowchart import Step
+from decisions.forms import WIZARD_FORMS
+from tests.browser_support import TIMEOUT_MS, axe_check
 from tests.conftest import PASSWORD
-
-# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(scope="session")
-def chromium_browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+from tests.wizard import VALID_ANSWERS
 
 
 @pytest.fixture(autouse=True)
-def _roles_and_settings(transactional_db):
-    """Live-server tests flush the database after each test, which removes the rows the data
-    migration created (the role groups, the local settings). Put them back."""
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-    LocalSettings.load()
+def _roles_and_settings(live_roles):
+    """Every browser test runs against a live server on a flushed database."""
 
 
 @pytest.fixture
@@ -80,27 +47,79 @@ def signed_in_page(browser_page: Page, practitioner) -> Page:
     return browser_page
 
 
-def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
-    """Run axe-core on the page; fail listing every serious or critical WCAG 2.2 AA violation."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    results = page.evaluate(
-        """async (tags) => {
-            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return results.violations.map(v => ({
-                id: v.id,
-                impact: v.impact,
-                help: v.help,
-                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
-            }));
-        }""",
-        AXE_TAGS,
-    )
-    violations = [v for v in results if v["impact"] in impacts]
-    if violations:
-        lines = [f"axe: {len(violations)} serious/critical violation(s) on {page.url} ({page.title()!r}):"]
-        for violation in violations:
-            lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
-            for node in violation["nodes"]:
-                lines.append(f"    at {node['target']}: {node['summary']}".replace("\n", " "))
-        pytest.fail("\n".join(lines), pytrace=False)
+# --- Walking the wizard in the browser -------------------------------------------------------
+
+
+def heading_of(step: str) -> str:
+    """The page's heading, as the wizard view puts it in the <title>: the form's heading or its
+    first field's label."""
+    form = WIZARD_FORMS[Step(step)]
+    if step == Step.CHECK:
+        return "Check your answers"
+    return form.heading or next(iter(form.base_fields.values())).label
+
+
+def expect_step(page: Page, step: str, *, check_axe: bool = True, errors: bool = False) -> None:
+    """Wait until the browser shows this wizard page (without errors, unless ``errors``), then
+    check it with axe."""
+    url = re.compile(rf"/decisions/draft/[0-9a-f-]+/{re.escape(step)}/$")
+    try:
+        expect(page).to_have_url(url)
+    except AssertionError:
+        raise AssertionError(f"expected the {step!r} page, but the browser is at {describe(page)}") from None
+    # The URL changes when the new document starts arriving; its form may not be parsed yet.
+    page.wait_for_load_state("domcontentloaded")
+    title = re.compile(("^(Error: )?" if errors else "^") + re.escape(heading_of(step)))
+    expect(page, f"the {step!r} page's title").to_have_title(title)
+    if not errors:
+        summary = page.locator(".govuk-error-summary")
+        expect(summary, f"unexpected errors on the {step!r} page").to_have_count(0)
+    if check_axe:
+        axe_check(page)
+
+
+def describe(page: Page) -> str:
+    """Where the browser is, for failure messages: URL, title and any error summary."""
+    text = f"{page.url} ({page.title()!r})"
+    summary = page.locator(".govuk-error-summary")
+    if summary.count():
+        text += ", showing errors: " + " / ".join(summary.get_by_role("link").all_inner_texts())
+    return text
+
+
+def press_continue(page: Page) -> None:
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def fill_step(page: Page, step: str, overrides: dict | None = None) -> None:
+    """Answer the page shown with tests.wizard.VALID_ANSWERS (plus overrides), by field name.
+
+    For getting quickly to the page a test is about; the paths under test use labels instead.
+    """
+    for name, value in {**VALID_ANSWERS[step], **(overrides or {})}.items():
+        field = page.locator(f'[name="{step}-{name}"]')
+        if field.count() == 0:
+            continue  # e.g. the method page's date is not asked after an emergency share
+        if field.first.get_attribute("type") == "radio":
+            page.locator(f'[name="{step}-{name}"][value="{value}"]').check()
+        else:
+            field.fill(value)
+
+
+def answer(page: Page, step: str, overrides: dict | None = None) -> None:
+    """Check we are on ``step``, answer it with valid answers and continue."""
+    expect_step(page, step, check_axe=False, errors=True)
+    fill_step(page, step, overrides)
+    press_continue(page)
+
+
+def start_decision(page: Page, *, check_axe: bool = True) -> None:
+    """From anywhere: open "Start a decision", press "Start now", arrive at the first question."""
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Start a decision").click()
+    expect(
+        page.get_by_role("heading", name="Record an information sharing decision", level=1)
+    ).to_be_visible()
+    if check_axe:
+        axe_check(page)
+    page.get_by_role("button", name="Start now").click()
+    expect_step(page, Step.TRIAGE, check_axe=check_axe)
