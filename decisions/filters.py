@@ -3,13 +3,13 @@
 import datetime
 
 import django_filters
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from decisions.flowchart import Outcome
+from decisions.forms import page_form_helper
 from decisions.reviews import managed_team_ids
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
@@ -65,9 +65,7 @@ class PractitionerChoiceField(forms.ModelChoiceField):
 class QueueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.text("case", label_size=Size.SMALL, field_width=20),
             Field.select("outcome", label_size=Size.SMALL),

@@ -65,6 +65,14 @@ def choice(label: str, choices, error: str, hint: str = "") -> forms.ChoiceField
     )
 
 
+def page_form_helper() -> FormHelper:
+    """A crispy helper for fields inside the page's own <form>, which carries the CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 class RealDateField(DateInputField):
     """The GOV.UK date input, saying "Enter a real date" for 31 February rather than Python's words."""
 
@@ -88,9 +96,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
 
     legend_is_heading = True
@@ -536,9 +542,7 @@ class AddendumForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.radios("kind", legend_size=Size.MEDIUM),
             Field.textarea("text", label_size=Size.SMALL),
@@ -561,9 +565,7 @@ class AdviceReceivedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.text("advice_from", label_size=Size.SMALL),
             Field.textarea("text", label_size=Size.SMALL),

@@ -7,7 +7,6 @@ Every page view and every export is itself written to the access log.
 import functools
 import uuid
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
@@ -20,6 +19,7 @@ from django.urls import reverse
 
 from decisions import audit, exports, services
 from decisions.flowchart import Outcome
+from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.retention import decisions_due_for_review
 from decisions.selectors import user_has_role
@@ -79,9 +79,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.radios("dataset", legend_size=Size.MEDIUM),
             Field("period_from", context={"legend_size": Size.for_legend(Size.SMALL)}),

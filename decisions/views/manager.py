@@ -9,7 +9,6 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib import messages
@@ -22,6 +21,7 @@ from decisions import answers as answer_display
 from decisions import reviews, services
 from decisions.filters import ReviewQueueFilter
 from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
+from decisions.forms import page_form_helper
 from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent
 from decisions.reviews import Section
 
@@ -187,9 +187,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
         self.fields["escalation_route"].choices = [("", "Choose a route"), *((r, r) for r in routes)]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's <form> has its token
+        self.helper = page_form_helper()
         layout = [Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2")]
         if ReviewEvent.Action.ESCALATE in actions:
             layout.append(Field.select("escalation_route", label_size=Size.SMALL))
