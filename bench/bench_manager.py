@@ -6,9 +6,9 @@ Creates (or reuses) a separate database, fills it with ``--rows`` decisions in o
 prints p50/p95 and the SQL query count of each page. Not run by pytest.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        .venv/bin/python bench/bench_manager.py --rows 1000000 --requests 200 [--indexes] [--reload]
+        .venv/bin/python bench/bench_manager.py --rows 1000000 --requests 200 [--reload]
 
-``--indexes`` adds the indexes recommended in docs/manager.md (not yet in a migration) before timing.
+The queue's indexes come with the migrations (0006_review_queue_indexes).
 The rows go through the database's own insert triggers (the audit hash chain), so loading a
 million takes a few minutes.
 """
@@ -27,19 +27,6 @@ sys.path.insert(0, str(ROOT))
 TEAMS = 20
 PRACTITIONERS_PER_TEAM = 10
 BENCH_DB = "sharing_wizard_bench"
-
-RECOMMENDED_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS reviewevent_open_concern ON decisions_reviewevent (decision_id)"
-    " WHERE action = 'concern'",
-    "CREATE INDEX IF NOT EXISTS decision_team_created ON decisions_decision"
-    " (team_id, created_at DESC, id DESC)",
-    "CREATE INDEX IF NOT EXISTS decision_team_emergency ON decisions_decision (team_id, created_at DESC)"
-    " WHERE emergency",
-    "CREATE INDEX IF NOT EXISTS decision_team_attention ON decisions_decision (team_id, created_at DESC)"
-    " WHERE needs_attention",
-    "CREATE INDEX IF NOT EXISTS decision_team_awaiting ON decisions_decision (team_id, created_at DESC)"
-    " WHERE outcome = 'awaiting-advice'",
-]
 
 
 def bench_database_url(base: str) -> str:
@@ -171,7 +158,6 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--indexes", action="store_true", help="add the recommended indexes first")
     parser.add_argument("--reload", action="store_true", help="drop the bench database and load it again")
     args = parser.parse_args()
 
@@ -203,11 +189,8 @@ def main() -> None:
     if not User.objects.filter(username="bench-manager").exists():
         load(args.rows)
     total = Decision.objects.count()
-    if args.indexes:
-        with connection.cursor() as cursor:
-            for statement in RECOMMENDED_INDEXES:
-                cursor.execute(statement)
-            cursor.execute("ANALYZE decisions_decision")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE decisions_decision")
 
     manager = User.objects.get(username="bench-manager")
     client = Client()
@@ -223,9 +206,7 @@ def main() -> None:
         "dashboard, 12 months": reverse("manager:dashboard") + "?period=365",
     }
     print(f"{total:,} decisions; manager's teams hold {reviews.team_decisions(manager).count():,}")
-    print(
-        f"indexes: {'recommended added' if args.indexes else 'as migrated'}; {args.requests} requests a page"
-    )
+    print(f"indexes as migrated; {args.requests} requests a page")
     print(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
     for name, url in pages.items():
         p50, p95, queries, _size = timed(client, url, args.requests)
