@@ -3,7 +3,8 @@
 Every decision, addendum, review event, disposal and export event joins one chain. The database
 extends it (trigger ``audit_chain_extend``, migration 0005), so no insert can skip it:
 
-* ``canonical`` is ``to_jsonb(row)`` without the four chain columns, as PostgreSQL prints it
+* ``canonical`` is ``to_jsonb(row)`` without the four chain columns and without null fields
+  (so a nullable column added later leaves old rows' hashes as they were), as PostgreSQL prints it
   (keys in jsonb order, times in UTC). It is computed by the SQL function ``audit_canonical``
   both when a row is stored and when it is verified, and is included in every export.
 * ``content_hash = sha256(canonical)``

@@ -30,7 +30,7 @@ CHAIN_COLUMNS = ("chain_seq", "chain_prev", "chain_hash", "content_hash")
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION audit_canonical(r anyelement) RETURNS text
 LANGUAGE sql STABLE SET timezone = 'UTC' AS $$
-  SELECT (to_jsonb(r) - ARRAY['chain_seq', 'chain_prev', 'chain_hash', 'content_hash'])::text
+  SELECT jsonb_strip_nulls(to_jsonb(r) - ARRAY['chain_seq', 'chain_prev', 'chain_hash', 'content_hash'])::text
 $$;
 
 CREATE OR REPLACE FUNCTION audit_sha256(t text) RETURNS text
