@@ -207,9 +207,20 @@ class RequestForm(StepForm):
         ],
         "Select how the request came",
     )
+    requested_on = date_field(
+        "When was the information asked for?",
+        "If nobody asked, the date you started to consider sharing. For example, 27 3 2026",
+        "Enter the date the information was asked for",
+    )
     request_details = long_text(
         "What was asked for, and why?", "Enter what was asked for", hint="The nature of the request."
     )
+
+    def clean_requested_on(self) -> datetime.date:
+        value = self.cleaned_data["requested_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date the information was asked for must be today or in the past")
+        return value
 
     def clean_case_reference(self) -> str:
         value = self.cleaned_data["case_reference"].strip()

@@ -131,6 +131,7 @@ class Decision(ChainedRecord):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     case_reference = models.CharField(max_length=50, db_index=True)
+    requested_on = models.DateField(null=True, blank=True, help_text="When the information was asked for.")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     flowchart_version = models.CharField(max_length=20)
     route = models.JSONField()

@@ -106,6 +106,7 @@ def decision_record(
         author=author,
         team=author.teams.order_by("name").first(),
         case_reference=field(Step.REQUEST, "case_reference"),
+        requested_on=field(Step.REQUEST, "requested_on", None),
         outcome=result.outcome,
         flowchart_version=flowchart.CURRENT.version,
         route=list(result.route),

@@ -392,3 +392,14 @@ def test_a_wizard_page_sends_one_csrf_token(practitioner_client):
     main = page.split('id="main-content"')[1]  # the header's sign-out form has its own
 
     assert main.count('name="csrfmiddlewaretoken"') == 1
+
+
+def test_a_request_date_in_the_future_is_refused_and_a_past_one_stored(practitioner_client):
+    from decisions.forms import RequestForm
+
+    future = RequestForm(data=step_data(Step.REQUEST, {"requested_on_2": "2999"}), prefix=Step.REQUEST)
+    assert not future.is_valid()
+    assert "must be today or in the past" in str(future.errors)
+
+    _, final = walk(practitioner_client, {"triage": "no", "purpose": "no"})
+    assert recorded(final).requested_on.isoformat() == "2026-02-02"

@@ -427,6 +427,7 @@ def dashboard(request):
             "rates": rate_bar(figures.totals[Outcome.SHARE], figures.totals[Outcome.DO_NOT_SHARE]),
             "share_rate": percent(figures.share_rate),
             "withhold_rate": percent(figures.withhold_rate),
+            "request_wait": duration_label(figures.median_request_to_decision),
             "advice_wait": duration_label(figures.median_advice_wait),
             "emergency_delay": duration_label(figures.median_emergency_record_delay),
             "outstanding": [

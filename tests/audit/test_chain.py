@@ -114,7 +114,7 @@ def test_chain_concurrent_submissions_are_all_stored_without_a_fork_or_gap(pract
 def test_chain_stays_verifiable_when_a_later_migration_adds_a_nullable_column(small_log):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("ALTER TABLE decisions_decision ADD COLUMN requested_on date")
+        cursor.execute("ALTER TABLE decisions_decision ADD COLUMN added_later date")
         cursor.execute("ALTER TABLE decisions_addendum ADD COLUMN source text")
 
     result = audit.verify_chain()

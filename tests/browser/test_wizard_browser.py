@@ -54,6 +54,10 @@ def test_share_path_in_browser(signed_in_page: Page):
     page.get_by_label("Case reference").fill("CASE-0042")
     page.get_by_label("Who asked for the information?").fill("A school nurse, Riverside Primary")
     radio(page, "Phone call").check()
+    asked_on = page.get_by_role("group", name="When was the information asked for?")
+    asked_on.get_by_label("Day").fill("2")
+    asked_on.get_by_label("Month").fill("2")
+    asked_on.get_by_label("Year").fill("2026")
     page.get_by_label("What was asked for, and why?").fill("Whether the family is known to early help.")
     press_continue(page)
 
@@ -236,6 +240,9 @@ def test_do_not_share_path_keyboard_only(browser_page: Page, practitioner):
     key_type(page, "id_request-case_reference", "CASE-KEYS")
     key_type(page, "id_request-requested_by", "A youth worker")
     key_choose(page, "request-request_method", "email")
+    key_type(page, "id_request-requested_on_0", "2")
+    key_type(page, "id_request-requested_on_1", "2")
+    key_type(page, "id_request-requested_on_2", "2026")
     key_type(page, "id_request-request_details", "Whether the child attends school.")
     key_continue(page)
 

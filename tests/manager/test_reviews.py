@@ -264,8 +264,8 @@ def test_dashboard_figures_match_known_data(people, record_decision):
     emergency = record_decision(pat, Outcome.SHARE, emergency=True)
     days = lambda n: now - datetime.timedelta(days=n)  # noqa: E731
     # In the last 30 days: 3 shares (one an emergency), 1 withheld, 1 awaiting advice, 1 continued.
-    make_at(share, days(2))
-    make_at(share, days(10))
+    make_at(share, days(2), requested_on=days(5).date())
+    make_at(share, days(10), requested_on=days(11).date())
     make_at(withhold, days(3))
     asked = make_at(waiting, days(6))
     make_at(share, days(4), continues=asked)  # finished 2 days after asking
@@ -281,6 +281,13 @@ def test_dashboard_figures_match_known_data(people, record_decision):
     assert figures.withhold_rate == pytest.approx(0.2)
     assert figures.emergency_shares == 1
     assert figures.continued_after_advice == 1
+    request_waits = sorted(
+        d.created_at - datetime.datetime.combine(d.requested_on, datetime.time(), tzinfo=datetime.UTC)
+        for d in Decision.objects.filter(requested_on__isnull=False, team=people["manager"].teams.get())
+        if days(30) - datetime.timedelta(hours=1) <= d.created_at < days(1) - datetime.timedelta(hours=1)
+    )
+    assert len(request_waits) == 6
+    assert figures.median_request_to_decision == (request_waits[2] + request_waits[3]) / 2
     assert figures.median_advice_wait == datetime.timedelta(days=2)
     assert figures.median_emergency_record_delay == datetime.timedelta(hours=3)
     assert figures.bucket == "week"
