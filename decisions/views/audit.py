@@ -12,7 +12,6 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from decisions import audit, exports, services
 from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
+from decisions.pagination import paginate
 from decisions.retention import decisions_due_for_review
 from decisions.selectors import user_has_role
 
@@ -184,7 +184,7 @@ def manifest(request, token):
 @auditors_only
 def export_log(request):
     events = ExportEvent.objects.select_related("user")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = paginate(events, request, per_page=50)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="audit: export log")
     return render(request, "audit/export_log.html", {"page": page})
 
@@ -192,7 +192,7 @@ def export_log(request):
 @auditors_only
 def access_log(request):
     entries = AccessLog.objects.select_related("user", "decision")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = paginate(entries, request, per_page=50)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="audit: access log")
     return render(request, "audit/access_log.html", {"page": page})
 
@@ -201,7 +201,7 @@ def access_log(request):
 def retention(request):
     local = LocalSettings.load()
     due = decisions_due_for_review()
-    page = Paginator(due, 50).get_page(request.GET.get("page"))
+    page = paginate(due, request, per_page=50)
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_LIST, target="audit: retention review"
     )

@@ -6,7 +6,6 @@ through ``decisions.reviews``, which scopes it to the teams the manager manages.
 
 import datetime
 import functools
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from crispy_forms_gds.layout import Field, Layout, Size
@@ -23,9 +22,9 @@ from decisions.filters import ReviewQueueFilter
 from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent
+from decisions.pagination import paginate
 from decisions.reviews import Section
 
-PER_PAGE = 25
 # What a list row shows: the large JSON answers stay in the database.
 LIST_FIELDS = (
     "reference",
@@ -39,7 +38,6 @@ LIST_FIELDS = (
     "author__last_name",
     "team__name",
 )
-MAX_PAGE = 400  # deep pages use OFFSET; narrow the list with filters instead
 
 ACTION_LABELS = {
     ReviewEvent.Action.ENDORSE: "Endorse the decision",
@@ -67,46 +65,6 @@ def manager_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-@dataclass
-class Page:
-    """One page of a list, without counting the whole list (``LIMIT per_page + 1``)."""
-
-    items: list
-    number: int
-    has_next: bool
-    query: dict
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def url(self, number: int) -> str:
-        return "?" + urlencode({**self.query, "page": number}, doseq=True)
-
-    @property
-    def next_url(self) -> str:
-        return self.url(self.number + 1)
-
-    @property
-    def previous_url(self) -> str:
-        return self.url(self.number - 1)
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * PER_PAGE + 1
-
-
-def paginate(queryset, request) -> Page:
-    try:
-        number = max(1, min(int(request.GET.get("page", 1)), MAX_PAGE))
-    except ValueError:
-        number = 1
-    offset = (number - 1) * PER_PAGE
-    items = list(queryset[offset : offset + PER_PAGE + 1])
-    query = {key: values for key, values in request.GET.lists() if key != "page"}
-    return Page(items[:PER_PAGE], number, len(items) > PER_PAGE, query)
 
 
 def count_label(count: int) -> str:

@@ -219,7 +219,7 @@ def test_queue_filters(people, record_decision, manager_client):
 
 
 def test_queue_paginates(people, record_decision, manager_client, monkeypatch):
-    monkeypatch.setattr("decisions.views.manager.PER_PAGE", 2)
+    monkeypatch.setattr("decisions.pagination.PER_PAGE", 2)
     made = [record_decision(people["practitioner"], case=f"CASE-{n}") for n in range(5)]
     first = manager_client.get(reverse("manager:queue")).content.decode()
     assert made[-1].reference in first and made[0].reference not in first
