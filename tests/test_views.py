@@ -241,3 +241,14 @@ def test_advice_from_a_manager_fills_in_the_advice_received_form(practitioner_cl
 
     assert "There is a clear purpose." in form.content.decode()
     assert "Morgan" in form.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_the_account_out(client, practitioner):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "pat", "password": "wrong"})
+
+    locked = client.post(reverse("login"), {"username": "pat", "password": "correct-horse-battery-staple"})
+
+    assert locked.status_code == 429
+    assert "Too many" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
