@@ -359,7 +359,7 @@ def duration_label(value: datetime.timedelta | None) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "No finished decisions" if value is None else f"{value * 100:.0f}%"
+    return "No finished decisions" if value is None else f"{value * 100:.0f}% of finished decisions"
 
 
 @manager_required

@@ -278,3 +278,10 @@ def test_query_count_is_constant(
         with django_assert_num_queries(EXPECTED_QUERIES[name]):
             response = manager_client.get(url(target))
         assert response.status_code == 200
+
+
+def test_dashboard_with_no_decisions_says_so_plainly(manager_client):
+    page = manager_client.get(reverse("manager:dashboard")).content.decode()
+
+    assert "No finished decisions" in page
+    assert "No finished decisions of finished decisions" not in page
