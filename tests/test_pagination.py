@@ -5,7 +5,9 @@ from decisions.pagination import paginate
 
 
 def test_pages_are_cut_without_counting_and_keep_the_filters(practitioner, django_assert_num_queries):
-    AccessLog.objects.bulk_create(AccessLog(user=practitioner, action="view-list", path="/") for _ in range(60))
+    AccessLog.objects.bulk_create(
+        AccessLog(user=practitioner, action="view-list", path="/") for _ in range(60)
+    )
     request = RequestFactory().get("/", {"page": "3", "outcome": "share"})
 
     with django_assert_num_queries(1):
