@@ -7,14 +7,29 @@ exits, the server stops.
 """
 
 import atexit
+import hashlib
 import json
 import os
 import signal
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
-DATA_DIR = Path(os.environ.get("EMBEDDED_PGDATA", Path(__file__).resolve().parent.parent / ".pgdata"))
+# PostgreSQL listens on a Unix socket inside the data directory, and a socket path may not be
+# longer than 107 bytes: a checkout in a deep folder keeps its data under the temp folder instead.
+MAX_DATA_DIR_LENGTH = 80
+
+
+def default_data_dir(repo_dir: Path) -> Path:
+    data_dir = repo_dir / ".pgdata"
+    if len(str(data_dir)) <= MAX_DATA_DIR_LENGTH:
+        return data_dir
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"sharing-wizard-pgdata-{digest}"
+
+
+DATA_DIR = Path(os.environ.get("EMBEDDED_PGDATA") or default_data_dir(Path(__file__).resolve().parent.parent))
 DATABASE_NAME = "sharing_wizard"
 
 
