@@ -20,7 +20,7 @@ import json
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -424,10 +424,3 @@ def manifest(event: ExportEvent) -> dict:
 
 def manifest_json(event: ExportEvent) -> str:
     return json.dumps(manifest(event), indent=2, sort_keys=False) + "\n"
-
-
-def spec_as_dict(spec: ExportSpec) -> dict:
-    return {
-        key: (value.isoformat() if hasattr(value, "isoformat") else value)
-        for key, value in asdict(spec).items()
-    }

@@ -7,7 +7,6 @@ Drafts are the practitioner's unfinished answers and are ordinary, editable rows
 
 import secrets
 import uuid
-from datetime import timedelta
 
 import pgtrigger
 from django.conf import settings
@@ -265,9 +264,6 @@ class Draft(models.Model):
     def case_reference(self) -> str:
         return self.step_value(Step.REQUEST, "case_reference")
 
-    def expires_at(self, expiry_days: int):
-        return self.updated_at + timedelta(days=expiry_days)
-
 
 class ReviewEvent(ChainedRecord):
     """A manager's review of a decision: endorsement, concern, escalation or advice. Append-only."""
@@ -321,9 +317,6 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.target}"
-
-
-CHAIN_FIELDS = ("chain_seq", "chain_prev", "chain_hash", "content_hash")
 
 
 class ChainHead(models.Model):

@@ -74,11 +74,6 @@ class Section:
 # --- Scope -----------------------------------------------------------------------------------
 
 
-def is_manager(user: AbstractBaseUser) -> bool:
-    """Whether the user has the manager role."""
-    return user_has_role(user, Role.MANAGER)
-
-
 def managed_team_ids(user: AbstractBaseUser) -> QuerySet:
     """The teams a manager oversees (the teams they are a member of), as a subquery."""
     return Team.members.through.objects.filter(user_id=user.pk).values("team_id")
@@ -89,7 +84,7 @@ def team_decisions(user: AbstractBaseUser) -> QuerySet[Decision]:
 
     A subset of ``selectors.decisions_visible_to``. Anyone who is not a manager gets nothing.
     """
-    if not user.is_authenticated or not is_manager(user):
+    if not user_has_role(user, Role.MANAGER):
         return Decision.objects.none()
     return Decision.objects.filter(team_id__in=managed_team_ids(user)).select_related("author", "team")
 
@@ -139,7 +134,7 @@ def review_queue(user: AbstractBaseUser, section: str = Section.AWAITING_REVIEW)
 
 def section_counts(user: AbstractBaseUser, cap: int = COUNT_CAP) -> dict[str, int]:
     """How many decisions each section holds, counting to ``cap + 1`` at most. One SQL query."""
-    if not user.is_authenticated or not is_manager(user):
+    if not user_has_role(user, Role.MANAGER):
         return dict.fromkeys(Section.counted, 0)
     parts, params = [], []
     for index, section in enumerate(Section.counted):
@@ -431,8 +426,8 @@ def _fill_buckets(series: dict, start: datetime.datetime, end: datetime.datetime
 def access_log_for(user: AbstractBaseUser) -> QuerySet[AccessLog]:
     """Who viewed the decisions of the manager's teams, newest first. Auditors: every row."""
     rows = AccessLog.objects.select_related("user", "decision").order_by("-created_at", "-id")
-    if user.is_authenticated and user_has_role(user, Role.AUDITOR):
+    if user_has_role(user, Role.AUDITOR):
         return rows
-    if not user.is_authenticated or not is_manager(user):
+    if not user_has_role(user, Role.MANAGER):
         return rows.none()
     return rows.filter(decision__team_id__in=managed_team_ids(user))

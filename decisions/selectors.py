@@ -43,20 +43,24 @@ def decision_for(user: AbstractBaseUser, reference: str) -> Decision | None:
     return decisions_visible_to(user).filter(reference=reference).first()
 
 
-def drafts_of(user: AbstractBaseUser, *, now: datetime.datetime | None = None) -> QuerySet[Draft]:
+def drafts_of(
+    user: AbstractBaseUser, *, now: datetime.datetime | None = None, expiry_days: int | None = None
+) -> QuerySet[Draft]:
     """The user's own unfinished decisions that have not expired."""
-    days = LocalSettings.load().draft_expiry_days
+    days = expiry_days if expiry_days is not None else LocalSettings.load().draft_expiry_days
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return Draft.objects.filter(author=user, updated_at__gte=cutoff).select_related("continues")
 
 
-def my_decisions(user: AbstractBaseUser) -> dict[str, QuerySet]:
+def my_decisions(user: AbstractBaseUser) -> dict:
     """What "My decisions" lists: drafts, decisions waiting for advice, and finished ones."""
+    expiry_days = LocalSettings.load().draft_expiry_days
     own = Decision.objects.filter(author=user).select_related("continues")
     continued = Decision.objects.filter(continues=OuterRef("pk"))
     awaiting = own.filter(outcome=Outcome.AWAITING_ADVICE).exclude(Exists(continued))
     return {
-        "drafts": drafts_of(user),
+        "drafts": drafts_of(user, expiry_days=expiry_days),
+        "expiry_days": expiry_days,
         "awaiting_advice": awaiting,
         "completed": own.exclude(pk__in=awaiting.values("pk")),
     }

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from decisions import audit, exports, services
+from decisions import audit, exports, reviews, services
 from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
@@ -191,7 +191,7 @@ def export_log(request):
 
 @auditors_only
 def access_log(request):
-    entries = AccessLog.objects.select_related("user", "decision")
+    entries = reviews.access_log_for(request.user)
     page = paginate(entries, request, per_page=50)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="audit: access log")
     return render(request, "audit/access_log.html", {"page": page})

@@ -21,9 +21,10 @@ from decisions import reviews, services
 from decisions.filters import ReviewQueueFilter
 from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
 from decisions.forms import page_form_helper
-from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent
+from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent, Role
 from decisions.pagination import paginate
 from decisions.reviews import Section
+from decisions.selectors import user_has_role
 
 # What a list row shows: the large JSON answers stay in the database.
 LIST_FIELDS = (
@@ -59,7 +60,7 @@ def manager_required(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not reviews.is_manager(request.user):
+        if not user_has_role(request.user, Role.MANAGER):
             services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=request.path)
             raise Http404("No such page")
         return view(request, *args, **kwargs)

@@ -26,11 +26,8 @@ def start_page(request):
 def my_decisions(request):
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="My decisions")
     lists = selectors.my_decisions(request.user)
-    expiry_days = LocalSettings.load().draft_expiry_days
     concerns = reviews.concerns_for_practitioner(request.user)
-    return render(
-        request, "decisions/my_decisions.html", {**lists, "concerns": concerns, "expiry_days": expiry_days}
-    )
+    return render(request, "decisions/my_decisions.html", {**lists, "concerns": concerns})
 
 
 def visible_decision(request, reference: str, action: str = AccessLog.Action.VIEW_DECISION) -> Decision:

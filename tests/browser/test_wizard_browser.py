@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from decisions.flowchart import Step
+from decisions.flowchart import HOW_STEPS, Step
 from decisions.models import Decision
 from tests.browser.conftest import (
     answer,
@@ -437,16 +437,7 @@ def test_awaiting_advice_and_resume(signed_in_page: Page):
 
     expect_step(page, Step.CONSENT, check_axe=False)
     answer(page, Step.CONSENT, {"answer": "yes", "consent_details": "The mother agreed in person."})
-    for step in (
-        Step.LAWFUL_BASIS,
-        Step.SPECIAL_CATEGORY,
-        Step.HOW_MUCH,
-        Step.FACTS_OPINION,
-        Step.RECIPIENT,
-        Step.METHOD,
-        Step.TRANSPARENCY,
-        Step.RATIONALE,
-    ):
+    for step in (*HOW_STEPS, Step.RATIONALE):
         answer(page, step)
     completed = record_and_confirm(page)
     assert completed.outcome == "share"
