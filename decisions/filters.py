@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
+from decisions.questions.base import Outcome
 from decisions.reviews import managed_team_ids
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]

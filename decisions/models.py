@@ -15,7 +15,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions.flowchart import FLOWCHARTS, Outcome, Step
+from decisions.questions import law, registry
+from decisions.questions.base import Attention, Outcome, Step
 
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
@@ -96,6 +97,24 @@ class LocalSettings(models.Model):
         default=2,
         help_text="A decision kept after a review is listed again after this many years.",
     )
+    organisation_type = models.CharField(
+        max_length=30,
+        choices=law.OrganisationType.choices,
+        default=law.OrganisationType.LOCAL_AUTHORITY,
+        help_text="Decides which lawful bases are offered: public bodies cannot rely on legitimate "
+        "interests, and name the power or duty they share under.",
+    )
+    question_set = models.CharField(
+        max_length=20,
+        choices=registry.choices(),
+        default=registry.DEFAULT_KEY,
+        help_text="The questions new decisions are asked. A decision keeps the set it was started with.",
+    )
+    appropriate_policy_document_url = models.URLField(
+        blank=True,
+        help_text="Your appropriate policy document (DPA 2018 Schedule 1 paragraph 5), shown where "
+        "special category or criminal offence data is shared.",
+    )
 
     class Meta:
         verbose_name = "local settings"
@@ -119,7 +138,8 @@ class Decision(ChainedRecord):
 
     ``answers`` holds every answer on the route (cleaned, by step); ``form_data`` the answers as
     typed, so a decision awaiting advice can be continued from where it stopped. The outcome is
-    derived from the answers by ``flowchart.evaluate`` under ``flowchart_version``, never taken
+    derived from the answers by ``questions.base.evaluate`` under the question set whose key is
+    ``flowchart_version``, never taken
     from the browser. Key facts are copied into columns for searching and reporting.
     """
 
@@ -155,6 +175,17 @@ class Decision(ChainedRecord):
     shared_on = models.DateField(null=True, blank=True)
     shared_at = models.DateTimeField(null=True, blank=True, help_text="Emergency shares: when.")
     advice_from = models.CharField(max_length=40, blank=True)
+    # Added with question sets. Nullable so that records made before keep their hashes.
+    significant_harm = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Referred to children's social care or the police for significant harm.",
+    )
+    referred_at = models.DateTimeField(null=True, blank=True)
+    attention = models.JSONField(null=True, blank=True, help_text="Why the record is flagged for a manager.")
+    organisation_type = models.CharField(max_length=30, null=True, blank=True)  # noqa: DJ001
+    power = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
+    criminal_offence_condition = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, db_default=Now(), db_index=True)
 
     class Meta:
@@ -191,8 +222,13 @@ class Decision(ChainedRecord):
         return reverse("decisions:detail", kwargs={"reference": self.reference})
 
     @property
-    def flowchart(self):
-        return FLOWCHARTS[self.flowchart_version]
+    def question_set(self):
+        """The question set the decision was answered under: its wording, forever."""
+        return registry.get(self.flowchart_version)
+
+    @property
+    def attention_labels(self) -> list[str]:
+        return [Attention(code).label for code in self.attention or [] if code in Attention.values]
 
     @property
     def awaiting_advice(self) -> bool:
@@ -208,6 +244,7 @@ class Addendum(ChainedRecord):
     class Kind(models.TextChoices):
         CONSENT_WITHDRAWN = "consent-withdrawn", "Consent withdrawn"
         ADVICE_RECEIVED = "advice-received", "Advice received"
+        RECONSIDERED = "reconsidered", "New information: decision reconsidered"
         FURTHER_SHARING = "further-sharing", "More information shared"
         CORRECTION = "correction", "Correction to the record"
         OTHER = "other", "Something else"
@@ -240,6 +277,8 @@ class Draft(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
     data = models.JSONField(default=dict)
     continues = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    question_set = models.CharField(max_length=20, default=registry.DEFAULT_KEY)
+    organisation_type = models.CharField(max_length=30, default=law.OrganisationType.LOCAL_AUTHORITY)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
 

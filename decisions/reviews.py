@@ -38,8 +38,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
-from decisions.flowchart import Outcome, Step
 from decisions.models import AccessLog, Addendum, Decision, LocalSettings, ReviewEvent, Role, Team
+from decisions.questions.base import Outcome, Step
 from decisions.selectors import user_has_role
 from decisions.services import NotAllowed
 

@@ -6,8 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from decisions.flowchart import Outcome
 from decisions.models import Decision, Draft, LocalSettings, Role
+from decisions.questions.base import Outcome
 
 
 def user_roles(user: AbstractBaseUser) -> frozenset[str]:

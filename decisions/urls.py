@@ -7,6 +7,7 @@ app_name = "decisions"
 urlpatterns = [
     path("", records.my_decisions, name="my_decisions"),
     path("start/", records.start_page, name="start"),
+    path("guidance/", records.guidance_page, name="guidance"),
     path("new/", wizard.start, name="new"),
     path("draft/<uuid:draft_id>/", wizard.resume, name="resume"),
     path("draft/<uuid:draft_id>/delete/", wizard.discard, name="discard"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("<str:reference>/print/", records.print_view, name="print"),
     path("<str:reference>/addendum/", records.add_addendum, name="add_addendum"),
     path("<str:reference>/advice-received/", records.continue_after_advice, name="advice_received"),
+    path("<str:reference>/reconsider/", records.reconsider, name="reconsider"),
 ]

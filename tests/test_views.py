@@ -88,7 +88,8 @@ def test_the_decision_page_shows_the_answers_route_and_outcome(practitioner_clie
     assert decision.reference in page
     assert "Share the information" in page
     assert "Public task" in page  # a choice is shown by its label
-    assert "Identifiable information" in page  # the route
+    assert "Talking to the child and family" in page  # the pages on the route
+    assert "app-flow__node--taken" in page  # the flowchart, with the route marked
 
 
 def test_the_printable_record_has_the_whole_record(practitioner_client, decision):

@@ -17,10 +17,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from decisions import audit, exports, reviews, services
-from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.pagination import paginate
+from decisions.questions.base import Outcome
 from decisions.retention import decisions_due_for_review
 from decisions.selectors import user_has_role
 

@@ -19,10 +19,11 @@ from django.utils import timezone
 from decisions import answers as answer_display
 from decisions import reviews, services
 from decisions.filters import ReviewQueueFilter
-from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
 from decisions.forms import page_form_helper
-from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent, Role
+from decisions.models import AccessLog, LocalSettings, ReviewEvent, Role
 from decisions.pagination import paginate
+from decisions.questions.base import Outcome
+from decisions.questions.diagram import flowchart
 from decisions.reviews import Section
 from decisions.selectors import user_has_role
 
@@ -162,32 +163,6 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-def flowchart_rows(decision: Decision) -> list[dict]:
-    """The flowchart as a list: each question, its answer on this decision, where yes and no lead."""
-
-    def place(target) -> str:
-        return target.label
-
-    answer_labels = dict(Answer.choices)
-    rows = []
-    for step in (Step.TRIAGE, Step.EMERGENCY):
-        rows.append({"step": step, "title": step.label, "yes": "", "no": ""})
-    for question in decision.flowchart.questions:
-        rows.append(
-            {
-                "step": question.step,
-                "title": question.step.label,
-                "yes": place(question.on_yes),
-                "no": place(question.on_no),
-            }
-        )
-    for row in rows:
-        value = decision.answer(row["step"], ANSWER_FIELD)
-        row["on_route"] = row["step"] in decision.route
-        row["answer"] = answer_labels.get(value, "") if row["on_route"] else ""
-    return rows
-
-
 @manager_required
 def review(request, reference: str):
     decision = reviews.team_decision_for(request.user, reference)
@@ -228,8 +203,8 @@ def review(request, reference: str):
         "manager/review.html",
         {
             "decision": decision,
-            "summary": answer_display.summary(decision.route, decision.answers),
-            "flowchart_rows": flowchart_rows(decision),
+            "summary": answer_display.summary(decision.question_set, decision.route, decision.answers),
+            "flowchart": flowchart(decision.question_set, decision.route, decision.answers),
             "addenda": decision.addenda.select_related("author"),
             "reviews": decision.reviews.select_related("reviewer"),
             "continuations": continuations,

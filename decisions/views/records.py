@@ -6,8 +6,11 @@ from django.shortcuts import redirect, render
 
 from decisions import answers as answer_display
 from decisions import reviews, selectors, services
-from decisions.forms import AddendumForm, AdviceReceivedForm
+from decisions.forms import AddendumForm, AdviceReceivedForm, ReconsiderForm
 from decisions.models import AccessLog, Decision, LocalSettings, Role
+from decisions.questions import registry
+from decisions.questions.base import Outcome
+from decisions.questions.diagram import flowchart
 
 
 def home(request):
@@ -17,6 +20,14 @@ def home(request):
     if selectors.user_has_role(request.user, Role.AUDITOR):
         return redirect("audit:index")
     return redirect("decisions:my_decisions")
+
+
+def guidance_page(request):
+    """The golden rules and the myth-busting guide of a question set (the organisation's by default)."""
+    key = request.GET.get("set") or LocalSettings.load().question_set
+    question_set = registry.SETS.get(key) or registry.get(registry.DEFAULT_KEY)
+    others = [qs for qs in registry.selectable() if qs.key != question_set.key]
+    return render(request, "decisions/guidance.html", {"question_set": question_set, "others": others})
 
 
 def start_page(request):
@@ -43,7 +54,8 @@ def visible_decision(request, reference: str, action: str = AccessLog.Action.VIE
 def decision_context(decision: Decision) -> dict:
     return {
         "decision": decision,
-        "summary": answer_display.summary(decision.route, decision.answers),
+        "summary": answer_display.summary(decision.question_set, decision.route, decision.answers),
+        "flowchart": flowchart(decision.question_set, decision.route, decision.answers),
         "addenda": decision.addenda.select_related("author"),
         "continuations": decision.continuations.all(),
         "reviews": decision.reviews.select_related("reviewer"),
@@ -55,6 +67,9 @@ def detail(request, reference: str):
     context = decision_context(decision)
     context["can_add"] = decision.author_id == request.user.pk
     context["can_continue"] = context["can_add"] and decision.awaiting_advice and not context["continuations"]
+    context["can_reconsider"] = (
+        context["can_add"] and decision.outcome == Outcome.DO_NOT_SHARE and not context["continuations"]
+    )
     return render(request, "decisions/detail.html", context)
 
 
@@ -98,3 +113,18 @@ def continue_after_advice(request, reference: str):
         )
         return redirect(draft)
     return render(request, "decisions/advice_received_form.html", {"decision": decision, "form": form})
+
+
+def reconsider(request, reference: str):
+    """New information on a decision not to share: record it, and answer the questions again."""
+    decision = own_decision(request, reference)
+    if decision.outcome != Outcome.DO_NOT_SHARE or decision.continuations.exists():
+        messages.success(request, "This decision cannot be reconsidered.")
+        return redirect(decision)
+    form = ReconsiderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = services.decision_reconsider(
+            decision=decision, author=request.user, text=form.cleaned_data["text"]
+        )
+        return redirect(draft)
+    return render(request, "decisions/reconsider_form.html", {"decision": decision, "form": form})

@@ -1,5 +1,7 @@
 """The decision wizard: one question per page, answers kept in a server-side draft."""
 
+from collections import OrderedDict
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,14 +11,15 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import NamedUrlWizardView
 
 from decisions import answers as answer_display
-from decisions import flowchart, selectors, services
-from decisions.flowchart import ANSWER_FIELD, Step
-from decisions.forms import WIZARD_FORMS
+from decisions import selectors, services
 from decisions.middleware import PENDING_ANSWERS
 from decisions.models import Decision, LocalSettings
+from decisions.questions import registry
+from decisions.questions.base import ANSWER_FIELD, Result, Step, evaluate, on_route
+from decisions.questions.fields import PageContext
 
 
-def on_route(step: Step):
+def shown_when_on_route(step: Step):
     def condition(wizard: "DecisionWizard") -> bool:
         return step in wizard.result().route
 
@@ -24,14 +27,14 @@ def on_route(step: Step):
 
 
 class DecisionWizard(NamedUrlWizardView):
-    """The when/how flowchart as a multi-page form.
+    """The question set's pages as a multi-page form.
 
-    Which pages appear comes from ``flowchart.evaluate`` (the same function that derives the
-    stored outcome). The answers live in the practitioner's ``Draft`` (see ``wizard_storage``).
+    Each draft keeps the question set it was started with; which of its pages appear comes from
+    ``questions.base.evaluate`` (the same function that derives the stored outcome). The answers
+    live in the practitioner's ``Draft`` (see ``wizard_storage``).
     """
 
-    form_list = list(WIZARD_FORMS.items())
-    condition_dict = {step: on_route(step) for step in Step}
+    form_list = list(registry.get(registry.DEFAULT_KEY).forms.items())
     storage_name = "decisions.wizard_storage.DraftStorage"
     template_name = "decisions/wizard_step.html"
 
@@ -43,23 +46,46 @@ class DecisionWizard(NamedUrlWizardView):
                 return redirect("decisions:confirmation", reference=recorded.reference)
             raise Http404("No such draft")
         request.wizard_draft = self.draft
+        self.question_set = registry.get(self.draft.question_set)
+        self.form_list = OrderedDict(self.question_set.forms)
+        self.condition_dict = {step: shown_when_on_route(step) for step in self.question_set.forms}
+        self.context = services.draft_context(self.draft)
+        self._result_cache = None
         return super().dispatch(request, *args, **kwargs)
 
-    def result(self) -> flowchart.Result:
+    def routing(self) -> dict[str, str]:
         answers = {}
-        for step in flowchart.routing_steps():
+        for step in self.question_set.routing_steps():
             data = self.storage.get_step_data(step)
             if data is not None:
-                answers[step] = data.get(f"{step}-{ANSWER_FIELD}")
-        return flowchart.evaluate(answers)
+                value = data.get(f"{step}-{ANSWER_FIELD}")
+                answers[step] = value[0] if isinstance(value, list) else value
+        return answers
+
+    def result(self) -> Result:
+        """The route for the answers stored so far, computed once for each set of answers."""
+        routing = self.routing()
+        key = tuple(sorted(routing.items()))
+        if self._result_cache is None or self._result_cache[0] != key:
+            self._result_cache = (key, evaluate(self.question_set, routing, self.context))
+        return self._result_cache[1]
+
+    def page_context(self) -> PageContext:
+        result = self.result()
+        return PageContext(
+            law_context=self.question_set.law_context(on_route(self.routing(), result.route), self.context),
+            emergency=result.emergency,
+            significant_harm=result.significant_harm,
+            basis_can_end=self.question_set.question(Step.LAWFUL_BASIS) is not None
+            and not result.significant_harm,
+            policy_document_url=LocalSettings.load().appropriate_policy_document_url,
+        )
 
     def get_step_url(self, step):
         return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
 
     def get_form_kwargs(self, step=None):
-        if step == Step.METHOD:
-            return {"emergency": self.result().emergency}
-        return {}
+        return {"context": self.page_context()}
 
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
@@ -100,22 +126,29 @@ class DecisionWizard(NamedUrlWizardView):
         step = self.steps.current
         result = self.result()
         prev = self.steps.prev
+        changing = self.storage.extra_data.get("changing")
         context.update(
             step=step,
             step_title=Step(step).label,
             heading=form.heading or (next(iter(form.fields.values())).label if form.fields else ""),
-            back_url=self.get_step_url(prev) if prev else None,
+            back_url=self.get_step_url(Step.CHECK if changing else prev) if (prev or changing) else None,
             draft=self.draft,
             emergency=result.emergency,
+            significant_harm=result.significant_harm,
+            question_set=self.question_set,
+            guidance=self.question_set.guidance.get(step),
         )
-        if step == Step.EMERGENCY:
+        if step in (Step.EMERGENCY, Step.REFERRAL, Step.SIGNIFICANT_HARM):
             context["local"] = LocalSettings.load()
-        if step == Step.CHECK:
-            cleaned = {s: self.get_cleaned_data_for_step(s) or {} for s in self.get_form_list()}
-            context["summary"] = [
-                {**section, "change_url": self.get_step_url(section["step"]) + "?change=1"}
-                for section in answer_display.summary(list(result.route), cleaned)
-            ]
+        if step in (Step.CHECK, Step.RATIONALE):
+            cleaned = {s: self.get_cleaned_data_for_step(s) or {} for s in self.get_form_list() if s != step}
+            summary = answer_display.summary(self.question_set, list(result.route), cleaned)
+            if step == Step.CHECK:
+                summary = [
+                    {**section, "change_url": self.get_step_url(section["step"]) + "?change=1"}
+                    for section in summary
+                ]
+            context["summary"] = summary
             context["outcome"] = result.outcome
             context["result"] = result
         return context
@@ -158,6 +191,9 @@ class DecisionWizard(NamedUrlWizardView):
             )
         except services.DecisionIncomplete:
             return redirect(self.get_step_url(self.result().route[-1]))
+        except (services.DecisionIncoherent, services.NotAllowed) as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_step_url(Step.CHECK))
         return redirect("decisions:confirmation", reference=decision.reference)
 
 

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from decisions.flowchart import Outcome
 from decisions.models import Addendum, Decision, ReviewEvent, Role
+from decisions.questions.base import Outcome
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,7 +39,7 @@ def create_decision(author, **fields) -> Decision:
         "team": author.teams.first(),
         "case_reference": f"CASE-{next(_case_numbers):05d}",
         "outcome": Outcome.SHARE,
-        "flowchart_version": "2018",
+        "flowchart_version": "2024.1",
         "route": ["triage", "purpose"],
         "answers": {"triage": {"answer": "no"}, "purpose": {"answer": "yes", "purpose": "To protect"}},
         "form_data": {},

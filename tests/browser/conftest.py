@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from decisions.flowchart import Step
-from decisions.forms import WIZARD_FORMS
+from decisions.questions import registry
+from decisions.questions.base import Step
 from tests.browser_support import TIMEOUT_MS, axe_check
 from tests.conftest import PASSWORD
 from tests.wizard import VALID_ANSWERS
@@ -21,11 +21,15 @@ def _roles_and_settings(live_roles):
 
 
 @pytest.fixture
-def browser_page(chromium_browser: Browser, live_server) -> Page:
-    context = chromium_browser.new_context(base_url=live_server.url, locale="en-GB")
+def browser_page(chromium_browser: Browser, live_server, request) -> Page:
+    javascript = getattr(request, "param", True)
+    context = chromium_browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=javascript
+    )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()
+    page.javascript = javascript  # axe runs in the page, so only with JavaScript on
     page.set_default_timeout(TIMEOUT_MS)
     yield page
     context.close()
@@ -34,7 +38,8 @@ def browser_page(chromium_browser: Browser, live_server) -> Page:
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.goto("/sign-in/")
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    axe_check(page)
+    if getattr(page, "javascript", True):
+        axe_check(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -50,16 +55,18 @@ def signed_in_page(browser_page: Page, practitioner) -> Page:
 # --- Walking the wizard in the browser -------------------------------------------------------
 
 
-def heading_of(step: str) -> str:
+def heading_of(step: str, key: str = registry.DEFAULT_KEY) -> str:
     """The page's heading, as the wizard view puts it in the <title>: the form's heading or its
     first field's label."""
-    form = WIZARD_FORMS[Step(step)]
+    form = registry.get(key).forms[Step(step)]
     if step == Step.CHECK:
         return "Check your answers"
     return form.heading or next(iter(form.base_fields.values())).label
 
 
-def expect_step(page: Page, step: str, *, check_axe: bool = True, errors: bool = False) -> None:
+def expect_step(
+    page: Page, step: str, *, check_axe: bool = True, errors: bool = False, key: str = registry.DEFAULT_KEY
+) -> None:
     """Wait until the browser shows this wizard page (without errors, unless ``errors``), then
     check it with axe."""
     url = re.compile(rf"/decisions/draft/[0-9a-f-]+/{re.escape(step)}/$")
@@ -69,12 +76,12 @@ def expect_step(page: Page, step: str, *, check_axe: bool = True, errors: bool =
         raise AssertionError(f"expected the {step!r} page, but the browser is at {describe(page)}") from None
     # The URL changes when the new document starts arriving; its form may not be parsed yet.
     page.wait_for_load_state("domcontentloaded")
-    title = re.compile(("^(Error: )?" if errors else "^") + re.escape(heading_of(step)))
+    title = re.compile(("^(Error: )?" if errors else "^") + re.escape(heading_of(step, key)))
     expect(page, f"the {step!r} page's title").to_have_title(title)
     if not errors:
         summary = page.locator(".govuk-error-summary")
         expect(summary, f"unexpected errors on the {step!r} page").to_have_count(0)
-    if check_axe:
+    if check_axe and getattr(page, "javascript", True):
         axe_check(page)
 
 
@@ -106,9 +113,9 @@ def fill_step(page: Page, step: str, overrides: dict | None = None) -> None:
             field.fill(value)
 
 
-def answer(page: Page, step: str, overrides: dict | None = None) -> None:
+def answer(page: Page, step: str, overrides: dict | None = None, key: str = registry.DEFAULT_KEY) -> None:
     """Check we are on ``step``, answer it with valid answers and continue."""
-    expect_step(page, step, check_axe=False, errors=True)
+    expect_step(page, step, check_axe=False, errors=True, key=key)
     fill_step(page, step, overrides)
     press_continue(page)
 
@@ -119,7 +126,7 @@ def start_decision(page: Page, *, check_axe: bool = True) -> None:
     expect(
         page.get_by_role("heading", name="Record an information sharing decision", level=1)
     ).to_be_visible()
-    if check_axe:
+    if check_axe and getattr(page, "javascript", True):
         axe_check(page)
     page.get_by_role("button", name="Start now").click()
     expect_step(page, Step.TRIAGE, check_axe=check_axe)

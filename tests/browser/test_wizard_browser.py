@@ -3,10 +3,11 @@ run on each page, the keyboard alone, the GOV.UK error pattern, advice and resum
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from decisions.flowchart import HOW_STEPS, Step
-from decisions.models import Decision
+from decisions.models import Decision, LocalSettings
+from decisions.questions.base import Step
 from tests.browser.conftest import (
     answer,
     axe_check,
@@ -17,6 +18,16 @@ from tests.browser.conftest import (
 from tests.conftest import PASSWORD
 
 REFERENCE = re.compile(r"D-[A-Z0-9]{4}-[A-Z0-9]{4}")
+# The "how" pages of the default (2024) set after "talked to the family, public task".
+HOW_2024 = (
+    Step.POWER,
+    Step.SPECIAL_CATEGORY,
+    Step.CRIMINAL_OFFENCE,
+    Step.RECIPIENT,
+    Step.IDENTITIES,
+    Step.METHOD,
+    Step.FACTS_OPINION,
+)
 
 
 def radio(page: Page, name: str):
@@ -50,53 +61,68 @@ def test_share_path_in_browser(signed_in_page: Page):
     radio(page, "No").check()
     press_continue(page)
 
+    expect_step(page, Step.SIGNIFICANT_HARM)
+    page.get_by_text("Guidance: significant harm must be shared").click()  # the guidance opens
+    expect(page.locator(".app-guidance")).to_contain_text("Seed 001")
+    axe_check(page)
+    radio(page, "No").check()
+    press_continue(page)
+
     expect_step(page, Step.REQUEST)
     page.get_by_label("Case reference").fill("CASE-0042")
-    page.get_by_label("Who asked for the information?").fill("A school nurse, Riverside Primary")
     radio(page, "Phone call").check()
+    page.get_by_label("Who asked for the information? (if someone asked)").fill(
+        "A school nurse, Riverside Primary"
+    )
     asked_on = page.get_by_role("group", name="When was the information asked for?")
     asked_on.get_by_label("Day").fill("2")
     asked_on.get_by_label("Month").fill("2")
     asked_on.get_by_label("Year").fill("2026")
-    page.get_by_label("What was asked for, and why?").fill("Whether the family is known to early help.")
+    page.get_by_label("What information was asked for, or are you thinking of sharing?").fill(
+        "Whether the family is known to early help."
+    )
     press_continue(page)
 
     expect_step(page, Step.PURPOSE)
     radio(page, "Yes").check()
-    page.get_by_label("What is the purpose?").fill("To protect the child from harm at home.")
+    radio(page, "To protect a child from harm").check()
     press_continue(page)
 
-    expect_step(page, Step.CONSENT)
-    radio(page, "Yes").check()
-    page.get_by_label("If you have consent: who gave it, when, and how was it recorded?").fill(
+    expect_step(page, Step.ENGAGE)
+    radio(page, "Yes, and they gave clear consent to sharing this information").check()
+    radio(page, "The child and a parent or carer").check()
+    page.get_by_label("Who gave consent, when, and how was it recorded?").fill(
         "The mother agreed by phone on 3 February; noted on the case file."
     )
     press_continue(page)
 
     expect_step(page, Step.LAWFUL_BASIS)
-    radio(page, "Public task – Article 6(1)(e)").check()
+    expect(page.get_by_text("Legitimate interests – Article 6(1)(f)")).to_have_count(0)  # a public body
+    radio(page, "Consent – UK GDPR Article 6(1)(a)").check()
+    press_continue(page)
+
+    expect_step(page, Step.POWER)
+    radio(page, "Children Act 2004, section 11").check()
     press_continue(page)
 
     expect_step(page, Step.SPECIAL_CATEGORY)
-    radio(page, "No, it does not include special category data").check()
+    radio(page, "Explicit consent – UK GDPR Article 9(2)(a)").check()
     press_continue(page)
 
-    expect_step(page, Step.HOW_MUCH)
-    page.get_by_label("What information are you sharing?").fill("Dates of the last three home visits.")
-    page.get_by_label("Why is this amount necessary and proportionate?").fill("Only the dates are needed.")
-    radio(page, "Yes").check()
-    press_continue(page)
-
-    expect_step(page, Step.FACTS_OPINION)
-    page.get_by_label("Facts", exact=True).fill("Visits on 1, 8 and 15 January.")
-    page.get_by_label("Opinion (optional)").fill("The family is engaging well.")
+    expect_step(page, Step.CRIMINAL_OFFENCE)
+    radio(page, "No, it does not").check()
     press_continue(page)
 
     expect_step(page, Step.RECIPIENT)
     page.get_by_label("Name", exact=True).fill("Chris Social")
     page.get_by_label("Role", exact=True).fill("Social worker")
     page.get_by_label("Organisation", exact=True).fill("Children's social care")
+    radio(page, "I know them in their role").check()
     radio(page, "Yes").check()
+    press_continue(page)
+
+    expect_step(page, Step.IDENTITIES)
+    radio(page, "No, nobody else could be harmed").check()
     press_continue(page)
 
     expect_step(page, Step.METHOD)
@@ -107,12 +133,18 @@ def test_share_path_in_browser(signed_in_page: Page):
     date.get_by_label("Year").fill("2026")
     press_continue(page)
 
-    expect_step(page, Step.TRANSPARENCY)
-    radio(page, "Yes").check()
+    expect_step(page, Step.FACTS_OPINION)
+    page.get_by_label("Facts", exact=True).fill("Visits on 1, 8 and 15 January.")
+    page.get_by_label("Opinion (optional)").fill("The family is engaging well.")
+    radio(page, "No").check()
+    page.get_by_label("Why is this much necessary and proportionate?").fill("Only the dates are needed.")
     press_continue(page)
 
     expect_step(page, Step.RATIONALE)
-    page.get_by_label("Explain your decision").fill("Consent was given and the purpose is clear.")
+    expect(page.locator("main")).to_contain_text("Share the information")
+    page.get_by_label("Is there anything else that explains your decision? (optional)").fill(
+        "Consent was given and the purpose is clear."
+    )
     press_continue(page)
 
     expect(
@@ -236,10 +268,14 @@ def test_do_not_share_path_keyboard_only(browser_page: Page, practitioner):
     key_choose(page, "triage-answer", "no")
     key_continue(page)
 
+    expect_step(page, Step.SIGNIFICANT_HARM)
+    key_choose(page, "significant-harm-answer", "no")
+    key_continue(page)
+
     expect_step(page, Step.REQUEST)
     key_type(page, "id_request-case_reference", "CASE-KEYS")
-    key_type(page, "id_request-requested_by", "A youth worker")
     key_choose(page, "request-request_method", "email")
+    key_type(page, "id_request-requested_by", "A youth worker")
     key_type(page, "id_request-requested_on_0", "2")
     key_type(page, "id_request-requested_on_1", "2")
     key_type(page, "id_request-requested_on_2", "2026")
@@ -248,36 +284,33 @@ def test_do_not_share_path_keyboard_only(browser_page: Page, practitioner):
 
     expect_step(page, Step.PURPOSE)
     key_choose(page, "purpose-answer", "yes")
-    key_type(page, "id_purpose-purpose", "To check the child is safe.")
+    key_choose(page, "purpose-purpose", "welfare")
     key_continue(page)
 
-    expect_step(page, Step.CONSENT)
-    key_choose(page, "consent-answer", "no")
+    expect_step(page, Step.ENGAGE)
+    key_choose(page, "engage-answer", "not-practicable")
     key_continue(page)
 
-    expect_step(page, Step.IDENTIFIABLE)
-    key_choose(page, "identifiable-answer", "yes")
-    key_continue(page)
-
-    expect_step(page, Step.LAWFUL_REASON)
-    key_choose(page, "lawful-reason-answer", "no")
+    expect_step(page, Step.LAWFUL_BASIS)
+    key_choose(page, "lawful-basis-answer", "none")
     key_continue(page)
 
     expect_step(page, Step.WITHHOLD)
     expect(page.get_by_role("heading", name="Why you are not sharing", level=1)).to_be_visible()
-    key_type(page, "id_withhold-reasons", "There is no lawful reason to share without consent.")
-    key_choose(page, "withhold-discussed", "no")
+    key_type(page, "id_withhold-reasons", "There is no lawful basis to share.")
+    key_choose(page, "withhold-discussed", "disagreed")
+    key_type(page, "id_withhold-next_steps", "I will ask the DSL to look at it today.")
     # Back up with Shift+Tab to the reasons and add to them.
     tab_to(page, "#id_withhold-reasons", backwards=True)
     page.keyboard.press("End")
-    page.keyboard.type(" Consent was refused.")
+    page.keyboard.type(" The school has no role here.")
     expect(page.locator("#id_withhold-reasons")).to_have_value(
-        "There is no lawful reason to share without consent. Consent was refused."
+        "There is no lawful basis to share. The school has no role here."
     )
     key_continue(page)
 
     expect_step(page, Step.RATIONALE)
-    key_type(page, "id_rationale-rationale", "No consent and no lawful reason to share without it.")
+    key_type(page, "id_rationale-rationale", "No lawful basis to share.")
     key_continue(page)
 
     expect_step(page, Step.CHECK)
@@ -324,13 +357,14 @@ def test_error_state_is_accessible_and_links_to_the_field(signed_in_page: Page):
     )
     radio(page, "No").check()
     press_continue(page)
+    answer(page, Step.SIGNIFICANT_HARM)
 
     # Text fields and a radio group further down the page.
     expect_step(page, Step.REQUEST, check_axe=False)
     press_continue(page)
     check_error_state(page, "Enter a case reference", "id_request-case_reference")
     check_error_state_link(page, "Select how the request came", "id_request-request_method_1")
-    check_error_state_link(page, "Enter what was asked for", "id_request-request_details")
+    check_error_state_link(page, "Enter what information was asked for", "id_request-request_details")
 
     # A value that is there but wrong: the error keeps what was typed.
     page.get_by_label("Case reference").fill("<Jane Smith>")
@@ -344,9 +378,7 @@ def test_error_state_is_accessible_and_links_to_the_field(signed_in_page: Page):
 
     # On to the method page for a date.
     answer(page, Step.REQUEST)
-    answer(page, Step.PURPOSE)
-    answer(page, Step.CONSENT, {"answer": "yes", "consent_details": "Mother, by phone, on file."})
-    for step in (Step.LAWFUL_BASIS, Step.SPECIAL_CATEGORY, Step.HOW_MUCH, Step.FACTS_OPINION, Step.RECIPIENT):
+    for step in (Step.PURPOSE, Step.ENGAGE, Step.LAWFUL_BASIS, *HOW_2024[:5]):
         answer(page, step)
     expect_step(page, Step.METHOD, check_axe=False)
     radio(page, "Phone call").check()
@@ -364,6 +396,11 @@ def test_error_state_is_accessible_and_links_to_the_field(signed_in_page: Page):
     expect(
         page.get_by_role("group", name="When did you or will you share it?").get_by_label("Day")
     ).to_have_value("31")
+    # A two-digit year is not taken as year 26.
+    page.get_by_role("group", name="When did you or will you share it?").get_by_label("Day").fill("3")
+    page.get_by_role("group", name="When did you or will you share it?").get_by_label("Year").fill("26")
+    press_continue(page)
+    check_error_state(page, "Year must include 4 numbers", "id_method-shared_on_0")
 
 
 def check_error_state_link(page: Page, message: str, target_id: str) -> None:
@@ -379,14 +416,15 @@ def test_awaiting_advice_and_resume(signed_in_page: Page):
     page = signed_in_page
     start_decision(page, check_axe=False)
     answer(page, Step.TRIAGE)
+    answer(page, Step.SIGNIFICANT_HARM)
     answer(page, Step.REQUEST, {"case_reference": "CASE-ADVICE"})
     expect_step(page, Step.PURPOSE, check_axe=False)
     radio(page, "Yes").check()
-    page.get_by_label("What is the purpose?").fill("To keep the child safe at school.")
+    radio(page, "To support the child's welfare, for example early help or a child in need").check()
     press_continue(page)
 
-    expect_step(page, Step.CONSENT)
-    radio(page, "I'm not sure").check()
+    expect_step(page, Step.ENGAGE)
+    radio(page, "I'm not sure if I should").check()
     press_continue(page)
 
     expect_step(page, Step.ADVICE)
@@ -396,14 +434,20 @@ def test_awaiting_advice_and_resume(signed_in_page: Page):
     press_continue(page)
 
     expect_step(page, Step.RATIONALE)
-    page.get_by_label("Explain your decision").fill("I need advice on consent first.")
-    press_continue(page)
+    press_continue(page)  # nothing to add: the reasons are in the answers
 
     expect(page.locator(".govuk-inset-text")).to_contain_text("Awaiting advice")
-    decision = record_and_confirm(page)
+    expect_step(page, Step.CHECK)
+    page.get_by_role("button", name="Record the decision").click()
+    # No decision was made: no green "Decision recorded" panel.
+    expect(
+        page.get_by_role("heading", name="Saved: your decision is waiting for advice", level=1)
+    ).to_be_visible()
+    expect(page.locator(".govuk-panel--confirmation")).to_have_count(0)
+    axe_check(page)
+    decision = Decision.objects.get(case_reference="CASE-ADVICE")
     assert decision.outcome == "awaiting-advice"
     main = page.locator("main")
-    expect(main).to_contain_text("The decision is: Awaiting advice")
     expect(main.get_by_role("heading", name="What happens next")).to_be_visible()
 
     page.get_by_role("link", name="Go to my decisions").click()
@@ -427,17 +471,19 @@ def test_awaiting_advice_and_resume(signed_in_page: Page):
     page.get_by_role("button", name="Save and continue").click()
 
     # Back at the question the practitioner was unsure about, with the earlier answers kept.
-    expect_step(page, Step.CONSENT)
-    expect(radio(page, "I'm not sure")).not_to_be_checked()
+    expect_step(page, Step.ENGAGE)
+    expect(radio(page, "I'm not sure if I should")).not_to_be_checked()
     page.get_by_role("link", name="Back", exact=True).click()
     expect_step(page, Step.PURPOSE, check_axe=False)
     expect(radio(page, "Yes")).to_be_checked()
-    expect(page.get_by_label("What is the purpose?")).to_have_value("To keep the child safe at school.")
+    expect(
+        radio(page, "To support the child's welfare, for example early help or a child in need")
+    ).to_be_checked()
     press_continue(page)
 
-    expect_step(page, Step.CONSENT, check_axe=False)
-    answer(page, Step.CONSENT, {"answer": "yes", "consent_details": "The mother agreed in person."})
-    for step in (*HOW_STEPS, Step.RATIONALE):
+    expect_step(page, Step.ENGAGE, check_axe=False)
+    answer(page, Step.ENGAGE)
+    for step in (Step.LAWFUL_BASIS, *HOW_2024, Step.RATIONALE):
         answer(page, step)
     completed = record_and_confirm(page)
     assert completed.outcome == "share"
@@ -452,9 +498,10 @@ def test_resume_unfinished_decision(signed_in_page: Page):
     page = signed_in_page
     start_decision(page, check_axe=False)
     answer(page, Step.TRIAGE)
+    answer(page, Step.SIGNIFICANT_HARM)
     answer(page, Step.REQUEST, {"case_reference": "CASE-LATER"})
     answer(page, Step.PURPOSE)
-    expect_step(page, Step.CONSENT, check_axe=False)
+    expect_step(page, Step.ENGAGE, check_axe=False)
     stopped_at = page.url
 
     menu(page).get_by_role("link", name="My decisions").click()
@@ -465,7 +512,7 @@ def test_resume_unfinished_decision(signed_in_page: Page):
     axe_check(page)
     row.get_by_role("link", name=re.compile(r"^Continue")).click()
 
-    expect_step(page, Step.CONSENT)
+    expect_step(page, Step.ENGAGE)
     assert page.url == stopped_at
     page.get_by_role("link", name="Back", exact=True).click()
     expect_step(page, Step.PURPOSE, check_axe=False)
@@ -501,27 +548,108 @@ def test_emergency_path_in_browser(signed_in_page: Page):
     page.get_by_label("What time did you share it?").fill("14:30")
     press_continue(page)
 
+    answer(page, Step.SIGNIFICANT_HARM)
     answer(page, Step.REQUEST, {"case_reference": "CASE-999"})
     # Afterwards, the practitioner finds no clear purpose: the record is flagged for a manager.
     expect_step(page, Step.PURPOSE, check_axe=False)
     radio(page, "No").check()
-    page.get_by_label("What is the purpose?").fill("On reflection the police already knew.")
     press_continue(page)
 
     # An emergency share is always followed by the "how" pages; the method page asks no date.
-    for step in (Step.LAWFUL_BASIS, Step.SPECIAL_CATEGORY, Step.HOW_MUCH, Step.FACTS_OPINION, Step.RECIPIENT):
+    for step in (Step.LAWFUL_BASIS, *HOW_2024[:5]):
         answer(page, step)
     expect_step(page, Step.METHOD)
     expect(page.get_by_role("group", name="When did you or will you share it?")).to_have_count(0)
     answer(page, Step.METHOD)
+    answer(page, Step.FACTS_OPINION)
     answer(page, Step.TRANSPARENCY)
     answer(page, Step.RATIONALE)
 
     expect(page.locator(".govuk-inset-text")).to_contain_text(
-        "A manager will be asked to look at this record"
+        "Shared in an emergency, but the answers lead to not sharing"
     )
     decision = record_and_confirm(page)
     assert decision.emergency
     assert decision.needs_attention
     assert decision.outcome == "do-not-share"
     expect(page.locator("main")).to_contain_text("A manager will look at this record")
+
+
+# --- Significant harm, and the 2018 question set, with and without JavaScript --------------------
+
+
+@pytest.mark.parametrize("browser_page", [True, False], indirect=True, ids=["javascript", "no-javascript"])
+def test_significant_harm_leads_to_a_referral_in_browser(signed_in_page: Page):
+    LocalSettings.objects.update(childrens_social_care_number="01632 960 123")
+    page = signed_in_page
+    start_decision(page, check_axe=False)
+    answer(page, Step.TRIAGE)
+    expect_step(page, Step.SIGNIFICANT_HARM)
+    radio(page, "Yes").check()
+    press_continue(page)
+
+    expect_step(page, Step.REFERRAL)
+    expect(page.locator("main")).to_contain_text("01632 960 123")
+    radio(page, "Children's social care").check()
+    when = page.get_by_role("group", name="When did you tell them?")
+    when.get_by_label("Day").fill("3")
+    when.get_by_label("Month").fill("2")
+    when.get_by_label("Year").fill("2026")
+    page.get_by_label("What time did you tell them?").fill("09:15")
+    press_continue(page)
+
+    answer(page, Step.REQUEST, {"case_reference": "CASE-HARM"})
+    expect_step(page, Step.LAWFUL_BASIS)
+    expect(page.get_by_text("None of these applies")).to_have_count(0)  # no "do not share" after harm
+    expect(page.get_by_text("Referred for significant harm")).to_be_visible()
+    for step in (Step.LAWFUL_BASIS, *HOW_2024, Step.TRANSPARENCY, Step.RATIONALE):
+        answer(page, step)
+    decision = record_and_confirm(page)
+    assert decision.outcome == "share"
+    assert decision.significant_harm is True
+    page.get_by_role("link", name="View the decision record").click()
+    expect(page.locator(".app-flow__node--taken").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Referred to children's social care or the police")
+    if page.javascript:
+        axe_check(page)
+
+
+def test_the_2018_question_set_in_browser(signed_in_page: Page):
+    LocalSettings.objects.update(question_set="2018.2")
+    page = signed_in_page
+    start_decision(page, check_axe=False)
+    for step in (Step.TRIAGE, Step.SIGNIFICANT_HARM, Step.REQUEST, Step.PURPOSE):
+        answer(page, step, key="2018.2")
+    expect_step(page, Step.CONSENT, key="2018.2")
+    radio(page, "No, I have not asked for consent").check()
+    radio(page, "Asking would put a child at greater risk").check()
+    press_continue(page)
+    expect_step(page, Step.IDENTIFIABLE, key="2018.2")
+    radio(page, "Yes").check()
+    press_continue(page)
+    expect_step(page, Step.LAWFUL_REASON, key="2018.2")
+    expect(page.locator("main")).to_contain_text("Not having consent is not a reason in itself")
+    radio(page, "No").check()
+    press_continue(page)
+    answer(page, Step.WITHHOLD, key="2018.2")
+    answer(page, Step.RATIONALE, key="2018.2")
+    decision = record_and_confirm(page)
+    assert (decision.flowchart_version, decision.outcome) == ("2018.2", "do-not-share")
+
+    page.get_by_role("link", name="View the decision record").click()
+    page.get_by_role("link", name="New information: reconsider").click()
+    expect(page.get_by_role("heading", name="New information: reconsider the decision")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("What new information do you have?").fill("The school now reports bruising.")
+    page.get_by_role("button", name="Continue").click()
+    expect_step(page, Step.TRIAGE, key="2018.2")
+
+
+def test_the_golden_rules_page(signed_in_page: Page):
+    page = signed_in_page
+    page.goto("/decisions/guidance/")
+    expect(page.get_by_role("heading", name="The golden rules of sharing information")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Protecting a child comes first")
+    axe_check(page)
+    page.get_by_role("link", name="2018 advice, as in the partnership guidance").click()
+    expect(page.locator("main")).to_contain_text("Data protection law is not a barrier")

@@ -6,35 +6,23 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from decisions import flowchart, services
-from decisions.flowchart import Answer, Outcome, Step
-from decisions.forms import WIZARD_FORMS
+from decisions import services
 from decisions.models import Decision, LocalSettings, Role, Team
-from tests.wizard import VALID_ANSWERS
+from decisions.questions import registry
+from decisions.questions.base import Answer, Outcome, Step
+from tests.wizard import cleaned_answers
 
 ROUTING = {
-    Outcome.SHARE: {Step.TRIAGE: Answer.NO, Step.PURPOSE: Answer.YES, Step.CONSENT: Answer.YES},
+    Outcome.SHARE: {
+        Step.TRIAGE: Answer.NO,
+        Step.PURPOSE: Answer.YES,
+        Step.ENGAGE: "consent",
+        Step.LAWFUL_BASIS: "6-1-a",
+    },
     Outcome.DO_NOT_SHARE: {Step.TRIAGE: Answer.NO, Step.PURPOSE: Answer.NO},
     Outcome.AWAITING_ADVICE: {Step.TRIAGE: Answer.NO, Step.PURPOSE: Answer.NOT_SURE},
 }
-
-
-def cleaned_answers(routing: dict[str, str], overrides: dict | None = None) -> tuple[dict, dict]:
-    """The answers as the wizard hands them to ``decision_record``: each page's form, cleaned."""
-    overrides = overrides or {}
-    result = flowchart.evaluate(routing)
-    answers, form_data = {}, {}
-    for step in result.route:
-        values = {**VALID_ANSWERS[step], **overrides.get(step, {})}
-        if step in routing:
-            values["answer"] = routing[step]
-        data = {f"{step}-{name}": value for name, value in values.items()}
-        kwargs = {"emergency": result.emergency} if step == Step.METHOD else {}
-        form = WIZARD_FORMS[Step(step)](data=data, prefix=step, **kwargs)
-        assert form.is_valid(), (step, form.errors)
-        answers[step] = form.cleaned_data
-        form_data[step] = {key: [value] for key, value in data.items()}
-    return answers, form_data
+CONSENT_CONDITIONS = {Step.SPECIAL_CATEGORY: {"answer": "9-2-a"}, Step.CRIMINAL_OFFENCE: {"answer": "none"}}
 
 
 @pytest.fixture
@@ -54,13 +42,10 @@ def record_decision(db):
         if emergency:
             routing[Step.TRIAGE] = Answer.YES
             routing[Step.EMERGENCY] = Answer.YES
-        answers, form_data = cleaned_answers(
-            routing,
-            {
-                Step.REQUEST: {"case_reference": case},
-                Step.CONSENT: {"consent_details": "The parent agreed by phone; noted on the file."},
-            },
-        )
+        overrides = {Step.REQUEST: {"case_reference": case}}
+        if routing.get(Step.ENGAGE) == "consent" and routing.get(Step.PURPOSE) == Answer.YES:
+            overrides.update(CONSENT_CONDITIONS)
+        answers, form_data, _ = cleaned_answers(registry.get(registry.DEFAULT_KEY), routing, overrides)
         draft = services.draft_start(author=author, continues=continues)
         return services.decision_record(
             author=author, draft_id=draft.pk, answers=answers, form_data=form_data

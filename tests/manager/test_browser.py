@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from decisions.flowchart import Outcome
 from decisions.models import ReviewEvent
+from decisions.questions.base import Outcome
 from tests.browser_support import axe_check
 from tests.conftest import PASSWORD
 

@@ -8,8 +8,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from decisions import reviews, services
-from decisions.flowchart import Outcome
 from decisions.models import Addendum, Decision, ReviewEvent
+from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from decisions.selectors import my_decisions
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from decisions import reviews
-from decisions.flowchart import Outcome
 from decisions.models import AccessLog, ReviewEvent
+from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from tests.manager.conftest import client_for
 
