@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from decisions import services
-from decisions.models import Decision, Draft, LocalSettings
+from decisions.models import Decision, Draft, LocalSettings, Role
 from decisions.questions import pages, registry
 from decisions.questions.base import Outcome, Step
 from tests.conftest import PASSWORD
@@ -14,6 +14,7 @@ from tests.paths import ALL_PATH_IDS, ALL_PATHS
 from tests.wizard import (
     MANAGEMENT_FIELD,
     answer_until_check,
+    cleaned_answers,
     current_step,
     recorded,
     start_draft,
@@ -147,6 +148,46 @@ def test_the_lawful_basis_page_offers_only_bases_that_fit_the_organisation(
     assert (posted.status_code == 302) is offered
     if not offered:
         assert "Select the lawful basis you are relying on" in posted.content.decode()
+
+
+def test_the_service_refuses_an_incoherent_record_whatever_is_posted(practitioner, team):
+    """Answers no page would offer (legitimate interests for a local authority; consent without
+    consent; paragraph 18 with consent) are refused by the service itself, and nothing is stored."""
+    question_set = registry.get("2024.1")
+    for tampered in (
+        {Step.LAWFUL_BASIS: "6-1-f"},
+        {Step.LAWFUL_BASIS: "6-1-a"},
+        {Step.LAWFUL_BASIS: "none"},
+        {Step.RECIPIENT: "no"},
+    ):
+        answers, form_data, _ = cleaned_answers(question_set, {})
+        for step, value in tampered.items():
+            answers[step] = {**answers[step], "answer": value}
+        draft = services.draft_start(author=practitioner)
+        with pytest.raises((services.DecisionIncoherent, services.DecisionIncomplete)):
+            services.decision_record(
+                author=practitioner, draft_id=draft.pk, answers=answers, form_data=form_data
+            )
+    assert not Decision.objects.exists()
+
+
+def test_a_practitioner_in_no_team_cannot_record_a_decision(make_user):
+    loner = make_user("lone", Role.PRACTITIONER)
+    answers, form_data, _ = cleaned_answers(registry.get("2024.1"), {"purpose": "no"})
+    draft = services.draft_start(author=loner)
+
+    with pytest.raises(services.NotAllowed):
+        services.decision_record(author=loner, draft_id=draft.pk, answers=answers, form_data=form_data)
+    assert not Decision.objects.exists()
+
+
+def test_the_appropriate_policy_document_is_linked_where_conditions_are_chosen(practitioner_client):
+    LocalSettings.objects.update(appropriate_policy_document_url="https://example.org/apd")
+    url = answer_until_check(practitioner_client, start_draft(practitioner_client), {})
+
+    page = practitioner_client.get(wizard_url(url, Step.SPECIAL_CATEGORY)).content.decode()
+
+    assert 'href="https://example.org/apd"' in page
 
 
 def test_the_consent_basis_is_offered_only_where_consent_was_given(practitioner_client):

@@ -19,7 +19,7 @@ from decisions.questions.guidance import DFE_2024, MYTHS_2024, RULES_2024, commo
 
 KEY = "2024.1"
 NOT_SURE = Answer.NOT_SURE
-ENGAGED = frozenset({"consent", "told"})
+ENGAGED = frozenset({"consent", "told", "objected"})
 
 
 class PurposeForm(pages.PurposeForm):
@@ -36,12 +36,14 @@ class EngageForm(StepForm):
         [
             ("consent", "Yes, and they gave clear consent to sharing this information"),
             ("told", "Yes, I have told them what I will share, with whom and why"),
+            ("objected", "Yes, and they do not agree to it being shared"),
             ("not-safe", "No, it would not be safe: it could put the child at greater risk"),
             ("not-practicable", "No, it is not practical, for example I cannot reach them in time"),
             Choice(NOT_SURE, "I'm not sure if I should", divider="or"),
         ],
         "Select whether you have talked to the child or their family, or I'm not sure",
-        hint="Agreeing to a service, such as early help, is not consent to share information.",
+        hint="Agreeing to a service, such as early help, is not consent to share information. If they do not "
+        "agree, you can still share when a child is at risk: respect their wishes where you can.",
     )
     engaged_with = radios("Who did you talk to?", pages.WHO, "Select who you talked to", required=False)
     consent_details = text(
@@ -103,7 +105,10 @@ QUESTION_SET = QuestionSet(
         Question(Step.PURPOSE, {Answer.YES: Step.ENGAGE, Answer.NO: Outcome.DO_NOT_SHARE}),
         Question(
             Step.ENGAGE,
-            {value: Step.LAWFUL_BASIS for value in ("consent", "told", "not-safe", "not-practicable")},
+            {
+                value: Step.LAWFUL_BASIS
+                for value in ("consent", "told", "objected", "not-safe", "not-practicable")
+            },
         ),
         Question(
             Step.LAWFUL_BASIS,

@@ -263,12 +263,6 @@ class PowerForm(StepForm):
     required_after = {"other_power": (frozenset({law.OTHER_POWER}), "Enter the power or duty")}
 
 
-def _policy_hint(context, base: str) -> str:
-    if context.policy_document_url:
-        return f"{base} Your organisation's appropriate policy document: {context.policy_document_url}"
-    return base
-
-
 class SpecialCategoryForm(StepForm):
     answer = radios(
         "Does the information include special category data?",
@@ -283,7 +277,6 @@ class SpecialCategoryForm(StepForm):
     )
 
     def adapt(self, context):
-        self.fields["answer"].help_text = _policy_hint(context, self.fields["answer"].help_text)
         offered = {c.code for c in law.offered_special_category(context.law_context)}
         self.narrow("answer", offered | {law.NONE, NOT_SURE})
 
@@ -302,7 +295,6 @@ class CriminalOffenceForm(StepForm):
     )
 
     def adapt(self, context):
-        self.fields["answer"].help_text = _policy_hint(context, self.fields["answer"].help_text)
         offered = {c.code for c in law.offered_criminal_offence(context.law_context)}
         self.narrow("answer", offered | {law.NONE, NOT_SURE})
 

@@ -140,6 +140,8 @@ class DecisionWizard(NamedUrlWizardView):
         )
         if step in (Step.EMERGENCY, Step.REFERRAL, Step.SIGNIFICANT_HARM):
             context["local"] = LocalSettings.load()
+        if step in (Step.SPECIAL_CATEGORY, Step.CRIMINAL_OFFENCE):
+            context["policy_document_url"] = LocalSettings.load().appropriate_policy_document_url
         if step in (Step.CHECK, Step.RATIONALE):
             cleaned = {s: self.get_cleaned_data_for_step(s) or {} for s in self.get_form_list() if s != step}
             summary = answer_display.summary(self.question_set, list(result.route), cleaned)
