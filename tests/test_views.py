@@ -146,10 +146,11 @@ def test_the_emergency_page_shows_the_local_numbers(practitioner_client):
 
     LocalSettings.load()
     LocalSettings.objects.filter(pk=1).update(childrens_social_care_number="01632 960000")
-    draft_url = start_draft(practitioner_client)
     from tests.wizard import step_data
 
-    emergency_url = practitioner_client.post(draft_url, step_data("triage", {"answer": "yes"}))["Location"]
+    emergency_url = practitioner_client.post(
+        reverse("decisions:new"), step_data("triage", {"answer": "yes"})
+    )["Location"]
     page = practitioner_client.get(emergency_url).content.decode()
 
     assert "01632 960000" in page

@@ -308,11 +308,11 @@ def test_posting_to_a_later_page_without_earlier_answers_records_nothing(practit
 
     response = practitioner_client.post(wizard_url(draft_url, Step.CHECK), step_data(Step.CHECK))
     assert response.status_code == 302
-    assert current_step(response["Location"]) == Step.TRIAGE
+    assert current_step(response["Location"]) == Step.SIGNIFICANT_HARM
 
     response = practitioner_client.get(wizard_url(draft_url, "done"))
     assert response.status_code == 302
-    assert current_step(response["Location"]) == Step.TRIAGE
+    assert current_step(response["Location"]) == Step.SIGNIFICANT_HARM
     assert not Decision.objects.exists()
 
 
@@ -320,10 +320,13 @@ def test_a_page_posted_with_another_pages_step_name_is_not_stored(practitioner_c
     draft_url = start_draft(practitioner_client)
     forged = {**step_data(Step.TRIAGE), MANAGEMENT_FIELD: Step.RATIONALE, "rationale-rationale": "forged"}
 
+    before = Draft.objects.get().data["step_data"]
+
     response = practitioner_client.post(draft_url, forged)
 
     assert response.status_code == 302
-    assert Draft.objects.get().data.get("step_data", {}) == {}
+    assert Draft.objects.get().data["step_data"] == before
+    assert Step.RATIONALE not in before
 
 
 def test_an_outcome_sent_by_the_browser_is_ignored(practitioner_client):
@@ -566,7 +569,7 @@ def test_a_draft_is_only_visible_to_its_author(client, practitioner, other_pract
         client.get(reverse("decisions:resume", kwargs={"draft_id": Draft.objects.get().pk})).status_code
         == 404
     )
-    assert Draft.objects.get().data.get("step_data", {}) == {}
+    assert list(Draft.objects.get().data["step_data"]) == [Step.TRIAGE]  # only the author's first answer
 
 
 def test_change_from_check_your_answers_returns_to_check(practitioner_client):
@@ -644,12 +647,32 @@ def test_expired_drafts_are_hidden_and_purged(practitioner_client, practitioner)
     assert not Draft.objects.exists()
 
 
-def test_discarding_a_draft_deletes_it(practitioner_client):
-    start_draft(practitioner_client)
+def test_start_now_leaves_nothing_behind_until_the_first_answer(practitioner_client):
+    page = practitioner_client.get(reverse("decisions:new"))
+    assert page.status_code == 200
+    assert "Is a child at immediate risk of harm" in page.content.decode()
+    assert not Draft.objects.exists()
 
-    response = practitioner_client.post(
-        reverse("decisions:discard", kwargs={"draft_id": Draft.objects.get().pk})
-    )
+    refused = practitioner_client.post(reverse("decisions:new"), {MANAGEMENT_FIELD: "triage"})
+    assert "Select yes if a child is at immediate risk" in refused.content.decode()
+    assert not Draft.objects.exists()
+
+    url = start_draft(practitioner_client)
+    assert Draft.objects.get().data["step_data"]["triage"]["triage-answer"] == ["no"]
+    assert practitioner_client.get(url).status_code == 200
+
+
+def test_deleting_a_draft_asks_first_then_deletes_it(practitioner_client):
+    start_draft(practitioner_client)
+    url = reverse("decisions:discard", kwargs={"draft_id": Draft.objects.get().pk})
+    listed = practitioner_client.get(reverse("decisions:my_decisions")).content.decode()
+    assert f'href="{url}"' in listed
+
+    confirm = practitioner_client.get(url)
+    assert "Delete this unfinished decision?" in confirm.content.decode()
+    assert Draft.objects.exists()
+
+    response = practitioner_client.post(url)
 
     assert response.status_code == 302
     assert not Draft.objects.exists()

@@ -119,9 +119,10 @@ def current_step(url: str) -> str:
 
 
 def start_draft(client: Client) -> str:
-    response = client.post(reverse("decisions:new"))
-    assert response.status_code == 302
-    return response["Location"]
+    """Answer the first question (which makes the draft); return the draft's first page URL."""
+    response = client.post(reverse("decisions:new"), step_data(Step.TRIAGE))
+    assert response.status_code == 302, response.content[:2000]
+    return response["Location"].rsplit("/", 2)[0] + f"/{Step.TRIAGE}/"
 
 
 def answer_until_check(client: Client, url: str, routing: dict[str, str]) -> str:

@@ -4,11 +4,11 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_POST
-from formtools.wizard.views import NamedUrlWizardView
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.views import NamedUrlWizardView, normalize_name
 
 from decisions import answers as answer_display
 from decisions import selectors, services
@@ -203,10 +203,45 @@ decision_wizard = DecisionWizard.as_view(url_name="decisions:wizard", done_step_
 decision_wizard.keeps_answers_across_sign_in = True
 
 
-@require_POST
-def start(request):
-    draft = services.draft_start(author=request.user)
-    return redirect("decisions:wizard", draft_id=draft.pk, step=Step.TRIAGE)
+def first_question(request):
+    """The first question. There is no draft until it is answered, so "Start now" leaves nothing
+    behind; the first answer makes the draft and goes on to the next page."""
+    question_set = registry.get(LocalSettings.load().question_set)
+    form = question_set.forms[Step.TRIAGE](request.POST or None, prefix=Step.TRIAGE)
+    management = ManagementForm(
+        prefix=normalize_name(DecisionWizard.__name__), initial={"current_step": Step.TRIAGE}
+    )
+    if request.method == "POST" and form.is_valid():
+        answered = {
+            key: request.POST.getlist(key) for key in request.POST if key.startswith(f"{Step.TRIAGE}-")
+        }
+        routing = {Step.TRIAGE: form.cleaned_data[ANSWER_FIELD]}
+        next_step = evaluate(question_set, routing).route[1]
+        data = {"step": next_step, "step_data": {Step.TRIAGE: answered}, "step_files": {}, "extra_data": {}}
+        draft = services.draft_start(author=request.user, data=data, question_set=question_set.key)
+        return redirect("decisions:wizard", draft_id=draft.pk, step=next_step)
+    context = {
+        "form": form,
+        "wizard": {"management_form": management},
+        "step": Step.TRIAGE,
+        "step_title": Step.TRIAGE.label,
+        "heading": form.fields[ANSWER_FIELD].label,
+        "question_set": question_set,
+        "guidance": question_set.guidance.get(Step.TRIAGE),
+    }
+    return render(request, "decisions/wizard_step.html", context)
+
+
+def delete_draft(request, draft_id):
+    """Delete an unfinished decision, after a confirmation page."""
+    draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
+    if draft is None:
+        raise Http404("No such draft")
+    if request.method == "POST":
+        services.draft_discard(draft=draft)
+        messages.success(request, "The unfinished decision was deleted.")
+        return redirect("decisions:my_decisions")
+    return render(request, "decisions/delete_draft.html", {"draft": draft})
 
 
 def resume(request, draft_id):
@@ -214,13 +249,3 @@ def resume(request, draft_id):
     if draft is None:
         raise Http404("No such draft")
     return redirect("decisions:wizard", draft_id=draft.pk, step=draft.current_step or Step.TRIAGE)
-
-
-@require_POST
-def discard(request, draft_id):
-    draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
-    if draft is None:
-        raise Http404("No such draft")
-    services.draft_discard(draft=draft)
-    messages.success(request, "The unfinished decision was deleted.")
-    return redirect("decisions:my_decisions")

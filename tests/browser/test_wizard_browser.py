@@ -261,7 +261,7 @@ def test_do_not_share_path_keyboard_only(browser_page: Page, practitioner):
         page.get_by_role("heading", name="Record an information sharing decision", level=1)
     ).to_be_visible()
     axe_check(page)
-    tab_to(page, "button.govuk-button--start")
+    tab_to(page, ".govuk-button--start")
     page.keyboard.press("Enter")
 
     expect_step(page, Step.TRIAGE)
