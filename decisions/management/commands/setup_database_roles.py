@@ -77,8 +77,8 @@ def role_statements(
                 sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), app_id)
             )
     statements += [
-        sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) FROM PUBLIC"),
-        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) TO {}").format(
+        sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) FROM PUBLIC"),
+        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) TO {}").format(
             app_id
         ),
         sql.SQL(
