@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
-from decisions.models import ChainHead, Decision, Disposal, Role
+from decisions.models import ChainHead, Decision, Disposal, ExportEvent, Role
 from decisions.selectors import user_roles
 
 GENESIS = "0" * 64
@@ -137,6 +137,7 @@ class VerifyResult:
     head_seq: int = 0
     head_hash: str = GENESIS
     disposed: int = 0
+    checkpoints: int = 0
     broken: ChainBreak | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -156,6 +157,25 @@ def chain_rows(batch_size: int = 5000) -> Iterator[tuple]:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A hash some outside party saw at a record: a signed checkpoint, or an export's recorded head."""
+
+    seq: int
+    chain_hash: str
+    what: str
+
+
+def export_anchors() -> list[Anchor]:
+    """Every export recorded the chain head it was cut at: that record must still have that hash."""
+    return [
+        Anchor(seq=seq, chain_hash=head_hash, what=f"export {pk}'s recorded chain head")
+        for pk, seq, head_hash in ExportEvent.objects.filter(head_seq__gt=0).values_list(
+            "pk", "head_seq", "head_hash"
+        )
+    ]
+
+
+@dataclass(frozen=True)
 class DisposalRecord:
     seq: int
     decision_chain_seq: int
@@ -163,7 +183,7 @@ class DisposalRecord:
     tombstone_hash: str | None
 
 
-def verify_chain() -> VerifyResult:
+def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
     """Walk the chain from the first record and report the first one that does not add up.
 
     A record breaks the chain when its sequence number is not the next one (a record is missing),
@@ -172,6 +192,11 @@ def verify_chain() -> VerifyResult:
     must hold exactly the tombstone values, its disposal must name its content hash, and the
     tombstones together must hash to the disposal's ``tombstone_hash`` (so a later edit of a
     tombstone shows). Finally the head row must point at the last record.
+
+    ``anchors`` are hashes seen from outside (signed checkpoints, exports' recorded heads): the
+    record at each must still have that hash, and the log must still reach it. That is what shows
+    a rewrite of the whole chain (edit and recompute every hash, or delete the newest records and
+    move the head back), which the chain alone cannot.
     """
     disposals = {
         row["decision_id"]: DisposalRecord(
@@ -184,11 +209,17 @@ def verify_chain() -> VerifyResult:
             "decision_id", "chain_seq", "decision_chain_seq", "decision_content_hash", "tombstone_hash"
         )
     }
+    by_seq: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        if anchor.seq > 0:
+            by_seq.setdefault(anchor.seq, []).append(anchor)
     with contextlib.closing(chain_rows()) as rows:  # an early return closes the cursor too
-        return _walk(rows, disposals)
+        return _walk(rows, disposals, by_seq)
 
 
-def _walk(rows: Iterable[tuple], disposals: dict[int, DisposalRecord]) -> VerifyResult:
+def _walk(
+    rows: Iterable[tuple], disposals: dict[int, DisposalRecord], anchors: dict[int, list[Anchor]]
+) -> VerifyResult:
     result = VerifyResult()
     prev_hash, prev_seq = GENESIS, 0
     tombstones: dict[int, list[str]] = {}
@@ -224,9 +255,25 @@ def _walk(rows: Iterable[tuple], disposals: dict[int, DisposalRecord]) -> Verify
             made = tombstone_digest(tombstones.get(decision_id, []))
             if disposal and disposal.tombstone_hash is not None and made != disposal.tombstone_hash:
                 return broken("a tombstone it made was changed after the disposal")
+        for anchor in anchors.get(seq, ()):
+            if anchor.chain_hash != chain_hash:
+                return broken(
+                    f"its hash contradicts {anchor.what}: the log was rewritten at or before this record"
+                )
         prev_hash, prev_seq = chain_hash, seq
         result.checked += 1
     result.head_seq, result.head_hash = prev_seq, prev_hash
+    beyond = [anchor for seq, found in anchors.items() if seq > prev_seq for anchor in found]
+    if beyond:
+        anchor = max(beyond, key=lambda anchor: anchor.seq)
+        result.broken = ChainBreak(
+            seq=anchor.seq,
+            kind="checkpoint",
+            label="missing records",
+            reason=f"the log ends at record {prev_seq}, but {anchor.what} saw {anchor.seq} records:"
+            " records were removed",
+        )
+        return result
     head_seq, head_hash = chain_head()
     if (head_seq, head_hash) != (prev_seq, prev_hash):
         result.broken = ChainBreak(

@@ -24,6 +24,7 @@ characters are written as their visible Unicode "control pictures" (U+2400 to U+
 manifest says so. CSV and JSON Lines keep every character exactly.
 """
 
+import base64
 import datetime
 import hashlib
 import json
@@ -39,6 +40,8 @@ from django.db import connection, models, transaction
 from psycopg import sql
 
 from decisions.audit import DISPOSED_SQL, chain_head
+from decisions.checkpoints.models import Checkpoint
+from decisions.checkpoints.services import checkpoint_after_export, key_id, signing_key, witness_record
 from decisions.models import ExportEvent
 
 XLSX_SHEET_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
@@ -388,6 +391,7 @@ def export_stream(
         head_seq=head_seq,
         head_hash=head_hash,
     )
+    checkpoint_after_export()
 
 
 @transaction.atomic
@@ -461,7 +465,25 @@ def manifest(event: ExportEvent) -> dict:
     }
     if event.file_format == FileFormat.XLSX:
         body["xlsx_text"] = XLSX_TEXT_NOTE
+    checkpoint = Checkpoint.objects.filter(size__gte=event.chain_seq).order_by("size", "id").first()
+    if checkpoint is not None:
+        body["checkpoint"] = witness_record(checkpoint)
+    key = signing_key()
+    if key is not None:
+        signature = key.sign(manifest_signed_bytes(body))
+        body["signature"] = {
+            "algorithm": "ed25519",
+            "key_id": key_id(key.public_key()),
+            "covers": "the manifest without 'signature', as JSON with sorted keys, no spaces, ASCII only",
+            "value": base64.b64encode(signature).decode(),
+        }
     return body
+
+
+def manifest_signed_bytes(body: dict) -> bytes:
+    """What a manifest's signature covers (scripts/verify_export.py rebuilds the same bytes)."""
+    unsigned = {key: value for key, value in body.items() if key != "signature"}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
 def manifest_json(event: ExportEvent) -> str:

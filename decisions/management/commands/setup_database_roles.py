@@ -23,6 +23,7 @@ AUDIT_TABLES = (
     "decisions_exportevent",
     "decisions_disposal",
     "decisions_retentionreview",
+    "checkpoints_checkpoint",
 )
 READ_ONLY_TABLES = ("decisions_chainhead",)
 
