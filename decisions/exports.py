@@ -11,12 +11,24 @@ When the file has been sent, an ``ExportEvent`` (itself chained) records who, wh
 and the file's SHA-256; the manifest is built from that event.
 
 Text cells that a spreadsheet would read as a formula (starting ``= + - @``, tab or carriage
-return) get a leading apostrophe in CSV and XLSX, by the SQL function ``audit_cell``.
+return) get a leading apostrophe in CSV and XLSX, by the SQL function ``audit_cell``; so do cells
+that already start with an apostrophe, so that the guard can always be undone exactly (one leading
+apostrophe removed) and any text a practitioner typed verifies.
+
+A disposed-of record carries its vouching disposal record (``disposal_record``: that record's
+chain columns and canonical text), so an offline checker accepts a tombstone only where a disposal
+in the same file vouches for it.
+
+XLSX cannot hold most control characters, and a carriage return comes back as a line feed: those
+characters are written as their visible Unicode "control pictures" (U+2400 to U+241F), and the
+manifest says so. CSV and JSON Lines keep every character exactly.
 """
 
+import base64
 import datetime
 import hashlib
 import json
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -27,7 +39,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models, transaction
 from psycopg import sql
 
-from decisions.audit import chain_head
+from decisions.audit import DISPOSED_SQL, chain_head
+from decisions.checkpoints.models import Checkpoint
+from decisions.checkpoints.services import checkpoint_after_export, key_id, signing_key, witness_record
 from decisions.models import ExportEvent
 
 XLSX_SHEET_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
@@ -82,6 +96,13 @@ def user_table() -> sql.Identifier:
     return sql.Identifier(get_user_model()._meta.db_table)
 
 
+# The disposal that vouches for a tombstoned record: its own chain columns and canonical text.
+DISPOSAL_RECORD_SQL = (
+    "(SELECT json_build_object('chain_seq', p.chain_seq, 'chain_prev', p.chain_prev, 'chain_hash',"
+    " p.chain_hash, 'content_hash', p.content_hash, 'canonical', audit_canonical(p))::text"
+    " FROM decisions_disposal p WHERE p.decision_id = {decision} AND p.chain_seq > {seq})"
+)
+
 UTC_TEXT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
 # (column name, SQL expression, is free text that a spreadsheet might run as a formula)
@@ -91,7 +112,7 @@ DECISION_COLUMNS = [
     ("chain_hash", "d.chain_hash", False),
     ("content_hash", "d.content_hash", False),
     ("chain_kind", "'decision'", False),
-    ("disposed", "EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = d.id)", False),
+    ("disposed", DISPOSED_SQL.format(decision="d.id", seq="d.chain_seq"), False),
     ("reference", "d.reference", True),
     ("case_reference", "d.case_reference", True),
     ("recorded_at", UTC_TEXT.format("d.created_at"), False),
@@ -110,6 +131,7 @@ DECISION_COLUMNS = [
     ("advice_from", "d.advice_from", True),
     ("rationale", "d.rationale", True),
     ("canonical", "audit_canonical(d)", False),
+    ("disposal_record", DISPOSAL_RECORD_SQL.format(decision="d.id", seq="d.chain_seq"), False),
 ]
 
 CHAIN_COLUMNS = [
@@ -122,6 +144,7 @@ CHAIN_COLUMNS = [
     ("recorded_at", UTC_TEXT.format("x.created_at"), False),
     ("decision", "x.decision", True),
     ("canonical", "x.canonical", False),
+    ("disposal_record", "x.disposal_record", False),
 ]
 
 ACCESS_COLUMNS = [
@@ -155,30 +178,38 @@ EXPORT_COLUMNS = [
     ("canonical", "audit_canonical(e)", False),
 ]
 
-CHAIN_UNION = """(
-    SELECT d.chain_seq, d.chain_prev, d.chain_hash, d.content_hash, 'decision' AS kind, d.created_at,
-           d.reference AS decision, audit_canonical(d) AS canonical,
-           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = d.id) AS disposed
-      FROM decisions_decision d
-    UNION ALL
-    SELECT a.chain_seq, a.chain_prev, a.chain_hash, a.content_hash, 'addendum', a.created_at,
-           d.reference, audit_canonical(a),
-           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = a.decision_id)
-      FROM decisions_addendum a JOIN decisions_decision d ON d.id = a.decision_id
-    UNION ALL
-    SELECT r.chain_seq, r.chain_prev, r.chain_hash, r.content_hash, 'review', r.created_at,
-           d.reference, audit_canonical(r),
-           EXISTS (SELECT 1 FROM decisions_disposal p WHERE p.decision_id = r.decision_id)
-      FROM decisions_reviewevent r JOIN decisions_decision d ON d.id = r.decision_id
-    UNION ALL
-    SELECT s.chain_seq, s.chain_prev, s.chain_hash, s.content_hash, 'disposal', s.created_at,
-           d.reference, audit_canonical(s), false
-      FROM decisions_disposal s JOIN decisions_decision d ON d.id = s.decision_id
-    UNION ALL
-    SELECT e.chain_seq, e.chain_prev, e.chain_hash, e.content_hash, 'export', e.created_at,
-           NULL, audit_canonical(e), false
-      FROM decisions_exportevent e
-) x"""
+
+def _chain_branch(alias: str, kind: str, table: str, decision: str | None, reference: str) -> str:
+    """One kind of chained record, with the columns the chain export needs."""
+    if decision is None:
+        disposed, record = "false", "NULL::text"
+    else:
+        disposed = DISPOSED_SQL.format(decision=decision, seq=f"{alias}.chain_seq")
+        record = DISPOSAL_RECORD_SQL.format(decision=decision, seq=f"{alias}.chain_seq")
+    if kind == "disposal":
+        disposed, record = "false", "NULL::text"
+    join = f" LEFT JOIN decisions_decision d ON d.id = {decision}" if decision and alias != "d" else ""
+    columns = (
+        f"{alias}.chain_seq, {alias}.chain_prev, {alias}.chain_hash, {alias}.content_hash,"
+        f" '{kind}' AS kind, {alias}.created_at, {reference} AS decision,"
+        f" audit_canonical({alias}) AS canonical, {disposed} AS disposed, {record} AS disposal_record"
+    )
+    return f"SELECT {columns} FROM {table} {alias}{join}"  # noqa: S608 (constants only)
+
+
+CHAIN_UNION = (
+    "("
+    + " UNION ALL ".join(
+        [
+            _chain_branch("d", "decision", "decisions_decision", "d.id", "d.reference"),
+            _chain_branch("a", "addendum", "decisions_addendum", "a.decision_id", "d.reference"),
+            _chain_branch("r", "review", "decisions_reviewevent", "r.decision_id", "d.reference"),
+            _chain_branch("s", "disposal", "decisions_disposal", "s.decision_id", "d.reference"),
+            _chain_branch("e", "export", "decisions_exportevent", None, "NULL::varchar"),
+        ]
+    )
+    + ") x"
+)
 
 
 def columns_for(dataset: str) -> list[tuple[str, str, bool]]:
@@ -281,11 +312,18 @@ def _copy_chunks(spec: ExportSpec, head_seq: int, counter: list[int]) -> Iterato
         counter[0] = cursor.rowcount
 
 
-def _xlsx_cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+XLSX_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f]")  # tab and line feed survive XLSX; nothing else does
+XLSX_TEXT_NOTE = (
+    "Control characters other than tab and line feed (carriage return included) are written as their "
+    "Unicode control pictures, U+2400 to U+241F (a carriage return shows as \u240d). CSV and JSON Lines "
+    "keep every character exactly: export one of them to check the rows."
+)
 
+
+def _xlsx_cell(value):
+    """A value as a spreadsheet can hold it: control characters visible, never silently replaced."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return XLSX_CONTROL_RE.sub(lambda match: chr(0x2400 + ord(match.group())), value)
     return value
 
 
@@ -353,6 +391,7 @@ def export_stream(
         head_seq=head_seq,
         head_hash=head_hash,
     )
+    checkpoint_after_export()
 
 
 @transaction.atomic
@@ -385,8 +424,8 @@ def export_event_record(
 def manifest(event: ExportEvent) -> dict:
     """What an auditor needs to check the file offline (see scripts/verify_export.py)."""
     event.refresh_from_db()
-    return {
-        "manifest_version": 1,
+    body = {
+        "manifest_version": 2,
         "file": {
             "name": export_filename(
                 dataset=event.dataset,
@@ -419,7 +458,32 @@ def manifest(event: ExportEvent) -> dict:
             "chain_hash": "sha256(utf8(chain_prev|chain_seq|chain_kind|content_hash)), '|' between",
             "first_chain_prev": "0" * 64,
         },
+        "cell_guard": (
+            "In CSV and XLSX, text starting with = + - @ ' a tab or a carriage return has one apostrophe "
+            "added in front; remove exactly one leading apostrophe to get the text back."
+        ),
     }
+    if event.file_format == FileFormat.XLSX:
+        body["xlsx_text"] = XLSX_TEXT_NOTE
+    checkpoint = Checkpoint.objects.filter(size__gte=event.chain_seq).order_by("size", "id").first()
+    if checkpoint is not None:
+        body["checkpoint"] = witness_record(checkpoint)
+    key = signing_key()
+    if key is not None:
+        signature = key.sign(manifest_signed_bytes(body))
+        body["signature"] = {
+            "algorithm": "ed25519",
+            "key_id": key_id(key.public_key()),
+            "covers": "the manifest without 'signature', as JSON with sorted keys, no spaces, ASCII only",
+            "value": base64.b64encode(signature).decode(),
+        }
+    return body
+
+
+def manifest_signed_bytes(body: dict) -> bytes:
+    """What a manifest's signature covers (scripts/verify_export.py rebuilds the same bytes)."""
+    unsigned = {key: value for key, value in body.items() if key != "signature"}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
 
 
 def manifest_json(event: ExportEvent) -> str:

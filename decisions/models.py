@@ -412,6 +412,17 @@ class Disposal(ChainedRecord):
     reason = models.TextField()
     decision_chain_seq = models.BigIntegerField()
     decision_content_hash = models.CharField(max_length=64)
+    legal_override = models.TextField(  # noqa: DJ001 (NULL: no override; a chained column stays nullable)
+        null=True,
+        blank=True,
+        help_text="The legal reason for disposing of a decision before its retention period ended.",
+    )
+    tombstone_hash = models.CharField(  # noqa: DJ001 (NULL for disposals made before it existed)
+        max_length=64,
+        null=True,
+        editable=False,
+        help_text="SHA-256 over the tombstoned decision, addenda and reviews (see decisions.audit).",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:

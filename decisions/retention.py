@@ -23,6 +23,12 @@ def years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+def retention_passed(decision: Decision, *, now: datetime.datetime | None = None) -> bool:
+    """Whether a decision is older than the local retention period (as ``audit_dispose_decision`` asks)."""
+    cutoff = years_before(now or timezone.now(), LocalSettings.load().retention_years)
+    return decision.created_at <= cutoff
+
+
 def decisions_due_for_review(*, now: datetime.datetime | None = None) -> QuerySet[Decision]:
     """Decisions past the retention period, not disposed of, and not kept within the interval."""
     now = now or timezone.now()

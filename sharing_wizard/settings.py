@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "decisions",
+    "decisions.checkpoints",
 ]
 
 MIDDLEWARE = [
@@ -197,3 +198,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# Signed checkpoints of the decision log (docs/audit.md). The private key stays on the app server:
+# a PEM file (AUDIT_SIGNING_KEY_FILE, made by `manage.py checkpoint_keygen`) or the PEM text in
+# AUDIT_SIGNING_KEY. Never in the database. Without one, no checkpoints are made and manifests are
+# not signed. AUDIT_PREVIOUS_PUBLIC_KEYS: comma-separated PEM public key files of retired keys,
+# so checkpoints they signed still verify after a rotation. AUDIT_WITNESS: a folder (checkpoints
+# are appended to its checkpoints.jsonl) or an http(s) URL (each checkpoint is POSTed as JSON),
+# somewhere the database's administrators cannot write.
+AUDIT_SIGNING_KEY_FILE = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
+AUDIT_PREVIOUS_PUBLIC_KEYS = [
+    path.strip() for path in os.environ.get("AUDIT_PREVIOUS_PUBLIC_KEYS", "").split(",") if path.strip()
+]
+AUDIT_WITNESS = os.environ.get("AUDIT_WITNESS", "")
+AUDIT_LOG_ORIGIN = os.environ.get("AUDIT_LOG_ORIGIN", "sharing-wizard decision log")

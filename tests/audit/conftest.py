@@ -3,8 +3,12 @@
 import itertools
 import os
 import uuid
+from dataclasses import dataclass
 
+import psycopg
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from decisions.models import Addendum, Decision, ReviewEvent, Role
 from decisions.questions.base import Outcome
@@ -70,3 +74,47 @@ def small_log(decision_factory, practitioner, manager):
     )
     third = decision_factory(rationale='=HYPERLINK("http://evil.example")')
     return [first, second, third]
+
+
+@dataclass
+class Roles:
+    owner: str
+    app: str
+    connection: psycopg.Connection
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Set up the roles on the test database, yield them and a connection as the app role, undo.
+
+    The tests then act as the application's database role would in production (docs/audit.md).
+    """
+    suffix = uuid.uuid4().hex[:8]
+    owner, app = f"test_owner_{suffix}", f"test_app_{suffix}"
+    call_command("setup_database_roles", owner=owner, app=app, app_password="app-password-for-tests")
+    connection.ensure_connection()
+    info = connection.connection.info
+    app_connection = psycopg.connect(
+        host=info.host,
+        port=info.port,
+        dbname=info.dbname,
+        user=app,
+        password="app-password-for-tests",
+        autocommit=True,
+    )
+    try:
+        yield Roles(owner=owner, app=app, connection=app_connection)
+    finally:
+        app_connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'REASSIGN OWNED BY "{owner}" TO CURRENT_USER')
+            cursor.execute(f'DROP OWNED BY "{owner}"')
+            cursor.execute(f'DROP OWNED BY "{app}"')
+            cursor.execute(f'DROP ROLE "{app}"')
+            cursor.execute(f'DROP ROLE "{owner}"')
+
+
+@pytest.fixture
+def app_role(roles):
+    """A connection (autocommit) as the application's database role."""
+    return roles.connection

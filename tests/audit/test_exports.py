@@ -14,9 +14,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import exports
-from decisions.models import AccessLog, Addendum, ExportEvent, Team
+from decisions import audit, exports
 from decisions.questions.base import Outcome
+from decisions.models import AccessLog, Addendum, ExportEvent, Team
 from tests.audit.conftest import create_decision
 
 VERIFY_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_export.py"
@@ -261,3 +261,116 @@ def test_exports_command_writes_file_and_manifest_that_verify(auditor, small_log
     )
     assert result.returncode == 0, result.stdout
     assert ExportEvent.objects.get().user == auditor
+
+
+def rewrite_jsonl(body: bytes, change) -> bytes:
+    lines = [json.loads(line) for line in body.decode().splitlines()]
+    lines = change(lines)
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def forge(tmp_path, body: bytes, manifest: dict) -> subprocess.CompletedProcess:
+    """An attacker who edits the file also fixes the (unsigned) manifest's hash and count."""
+    manifest = {**manifest, "file": {**manifest["file"], "sha256": exports.hashlib.sha256(body).hexdigest()}}
+    manifest["row_count"] = len(body.splitlines())
+    return verify_offline(tmp_path, body, manifest)
+
+
+def test_exports_a_row_marked_disposed_needs_a_disposal_in_the_export(auditor_client, small_log, tmp_path):
+    body, manifest, _response = export_through_the_pages(auditor_client, dataset="chain", file_format="jsonl")
+
+    def blank_and_hide(lines):
+        content = json.loads(lines[0]["canonical"])
+        content["rationale"] = "Rewritten after the fact"
+        lines[0]["canonical"] = json.dumps(content)
+        lines[0]["disposed"] = True
+        return lines
+
+    result = forge(tmp_path, rewrite_jsonl(body, blank_and_hide), manifest)
+    assert result.returncode == 1
+    assert "no disposal record in the export vouches for it" in result.stdout
+
+
+@pytest.fixture
+def with_a_disposal(small_log, auditor, practitioner):
+    old = create_decision(practitioner, created_at=timezone.now() - datetime.timedelta(days=7 * 365))
+    Addendum.objects.create(decision=old, author=practitioner, kind=Addendum.Kind.OTHER, text="A name")
+    audit.decision_dispose(decision=old, actor=auditor, reason="Retention period over")
+    return old
+
+
+@pytest.mark.parametrize(
+    ("dataset", "file_format"), [("chain", "jsonl"), ("chain", "csv"), ("decisions", "csv")]
+)
+def test_exports_disposed_records_verify_offline(
+    auditor_client, with_a_disposal, tmp_path, dataset, file_format
+):
+    body, manifest, _response = export_through_the_pages(
+        auditor_client, dataset=dataset, file_format=file_format
+    )
+    result = verify_offline(tmp_path, body, manifest)
+    assert result.returncode == 0, result.stdout
+
+
+def test_exports_a_disposal_vouches_only_for_its_own_decision(auditor_client, with_a_disposal, tmp_path):
+    body, manifest, _response = export_through_the_pages(auditor_client, dataset="chain", file_format="jsonl")
+
+    def borrow_the_voucher(lines):
+        voucher = next(line["disposal_record"] for line in lines if line["disposal_record"])
+        lines[0]["disposal_record"] = voucher
+        lines[0]["disposed"] = True
+        return lines
+
+    result = forge(tmp_path, rewrite_jsonl(body, borrow_the_voucher), manifest)
+    assert result.returncode == 1
+    assert "disposal record is for another record" in result.stdout
+
+
+def test_exports_a_rewritten_tombstone_in_a_chain_export_is_found(auditor_client, with_a_disposal, tmp_path):
+    body, manifest, _response = export_through_the_pages(auditor_client, dataset="chain", file_format="jsonl")
+
+    def change_outcome(lines):
+        line = next(line for line in lines if line["disposed"] and line["chain_kind"] == "decision")
+        content = json.loads(line["canonical"])
+        content["outcome"] = "do-not-share"
+        line["canonical"] = json.dumps(content)
+        return lines
+
+    result = forge(tmp_path, rewrite_jsonl(body, change_outcome), manifest)
+    assert result.returncode == 1
+    assert "a tombstone it made was changed" in result.stdout
+
+
+def test_exports_a_record_missing_from_a_full_chain_export_is_found(auditor_client, small_log, tmp_path):
+    body, manifest, _response = export_through_the_pages(auditor_client, dataset="chain", file_format="jsonl")
+    result = forge(tmp_path, rewrite_jsonl(body, lambda lines: lines[:2] + lines[3:]), manifest)
+    assert result.returncode == 1
+    assert "expected record 3: records are missing" in result.stdout
+    result = forge(tmp_path, rewrite_jsonl(body, lambda lines: lines[:-1]), manifest)
+    assert result.returncode == 1
+    assert "the export ends at record 4, but the head is 5" in result.stdout
+
+
+@pytest.mark.parametrize("typed", ["'=1+1", "'-- see notes", "'", "''=x", "'plain"])
+@pytest.mark.parametrize("file_format", ["csv", "jsonl"])
+def test_exports_any_typed_text_verifies(auditor_client, practitioner, tmp_path, typed, file_format):
+    create_decision(practitioner, case_reference=typed, rationale=typed)
+    create_decision(practitioner, rationale="=1+1")
+    body, manifest, _response = export_through_the_pages(auditor_client, file_format=file_format)
+    result = verify_offline(tmp_path, body, manifest)
+    assert result.returncode == 0, result.stdout
+    if file_format == "csv":
+        first = next(csv.DictReader(io.StringIO(body.decode(), newline="")))
+        assert first["rationale"] == "'" + typed  # one apostrophe more, always
+
+
+def test_exports_xlsx_shows_control_characters_and_says_so(auditor_client, practitioner):
+    from openpyxl import load_workbook
+
+    create_decision(practitioner, rationale="one\rtwo\x07three\tfour\nfive")
+    page = auditor_client.get(reverse("audit:export"), {"dataset": "decisions", "file_format": "xlsx"})
+    body = b"".join(auditor_client.get(page.context["download_url"]).streaming_content)
+    manifest = json.loads(auditor_client.get(page.context["manifest_url"]).content)
+    rows = list(load_workbook(io.BytesIO(body), read_only=True)["decisions 1"].values)
+    assert rows[1][rows[0].index("rationale")] == "one\u240dtwo\u2407three\tfour\nfive"
+    assert "control pictures" in manifest["xlsx_text"]

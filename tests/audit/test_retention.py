@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from decisions import audit
-from decisions.models import Addendum, Decision, Disposal, LocalSettings
+from decisions.models import Addendum, Decision, Disposal, LocalSettings, ReviewEvent
 from decisions.retention import decisions_due_for_review, retention_keep
 
 
@@ -87,5 +87,81 @@ def test_retention_blanked_content_without_a_disposal_is_reported(old_and_new):
 def test_retention_disposing_twice_is_refused(old_and_new, auditor):
     old, _new = old_and_new
     audit.decision_dispose(decision=old, actor=auditor, reason="Over")
-    with pytest.raises(DatabaseError, match="already disposed"), transaction.atomic():
+    with pytest.raises(audit.DisposalRefused, match="already been disposed of"):
         audit.decision_dispose(decision=old, actor=auditor, reason="Again")
+    with (
+        pytest.raises(DatabaseError, match="already disposed"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT audit_dispose_decision(%s, %s, 'Again')", [old.pk, auditor.pk])
+
+
+def superuser_update(sql: str, params: list) -> None:
+    """A DBA with superuser rights, switching every trigger off for the session."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET session_replication_role = DEFAULT")
+
+
+@pytest.fixture
+def disposed(old_and_new, auditor, practitioner, manager):
+    old, _new = old_and_new
+    Addendum.objects.create(decision=old, author=practitioner, kind=Addendum.Kind.OTHER, text="A name")
+    ReviewEvent.objects.create(
+        decision=old, reviewer=manager, action=ReviewEvent.Action.ENDORSE, comment="Ok"
+    )
+    audit.decision_dispose(decision=old, actor=auditor, reason="Retention period over")
+    assert audit.verify_chain().ok
+    return old
+
+
+CHANGED = "a tombstone it made was changed"
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "reason"),
+    [
+        ("decision", "rationale = 'rewritten'", "rationale is not the tombstone value"),
+        ("decision", "shared_on = '2020-01-01'", "shared_on is no longer blank"),
+        ("decision", "outcome = 'awaiting-advice'", CHANGED),
+        ("decision", "emergency = true", CHANGED),
+        ("addendum", "text = 'rewritten'", "text is not the tombstone value"),
+        ("addendum", "kind = 'correction'", CHANGED),
+        ("reviewevent", "comment = 'rewritten'", "comment is not the tombstone value"),
+        ("reviewevent", "action = 'concern'", CHANGED),
+    ],
+)
+def test_retention_a_rewritten_tombstone_is_reported(disposed, table, change, reason):
+    key = "id" if table == "decision" else "decision_id"
+    superuser_update(f"UPDATE decisions_{table} SET {change} WHERE {key} = %s", [disposed.pk])
+    result = audit.verify_chain()
+    assert not result.ok
+    assert reason in result.broken.reason
+
+
+def test_retention_an_addendum_after_a_disposal_is_checked_like_any_record(disposed, practitioner):
+    later = Addendum.objects.create(
+        decision=disposed, author=practitioner, kind=Addendum.Kind.OTHER, text="Added after"
+    )
+    assert audit.verify_chain().ok
+    superuser_update("UPDATE decisions_addendum SET text = 'changed' WHERE id = %s", [later.pk])
+    assert "content has changed" in audit.verify_chain().broken.reason
+
+
+def test_retention_disposal_refused_with_a_clear_message(old_and_new, practitioner, auditor, capsys):
+    old, new = old_and_new
+    with pytest.raises(audit.DisposalRefused, match="Only an auditor or an administrator"):
+        audit.decision_dispose(decision=old, actor=practitioner, reason="Over")
+    with pytest.raises(CommandError, match="still within its retention period"):
+        call_command("retention_review", dispose=new.reference, by=auditor.username, reason="Early")
+    call_command(
+        "retention_review",
+        dispose=new.reference,
+        by=auditor.username,
+        reason="Early",
+        legal_reason="Subject's erasure request upheld by the ICO",
+    )
+    assert Disposal.objects.get().legal_override == "Subject's erasure request upheld by the ICO"
+    assert audit.verify_chain().ok

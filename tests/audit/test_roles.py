@@ -1,11 +1,12 @@
 """Role separation: the application's database role can read and append, and nothing else."""
 
-import uuid
+import datetime
 
 import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from decisions.models import Decision
 from tests.audit.conftest import create_decision
@@ -22,34 +23,6 @@ REFUSALS = {
     "delete the access log": "DELETE FROM decisions_accesslog",
     "delete an export event": "DELETE FROM decisions_exportevent",
 }
-
-
-@pytest.fixture
-def app_role(transactional_db):
-    """Set up the roles on the test database, yield a connection as the application role, undo."""
-    suffix = uuid.uuid4().hex[:8]
-    owner, app = f"test_owner_{suffix}", f"test_app_{suffix}"
-    call_command("setup_database_roles", owner=owner, app=app, app_password="app-password-for-tests")
-    connection.ensure_connection()
-    info = connection.connection.info
-    app_connection = psycopg.connect(
-        host=info.host,
-        port=info.port,
-        dbname=info.dbname,
-        user=app,
-        password="app-password-for-tests",
-        autocommit=True,
-    )
-    try:
-        yield app_connection
-    finally:
-        app_connection.close()
-        with connection.cursor() as cursor:
-            cursor.execute(f'REASSIGN OWNED BY "{owner}" TO CURRENT_USER')
-            cursor.execute(f'DROP OWNED BY "{owner}"')
-            cursor.execute(f'DROP OWNED BY "{app}"')
-            cursor.execute(f'DROP ROLE "{app}"')
-            cursor.execute(f'DROP ROLE "{owner}"')
 
 
 def test_roles_app_reads_and_appends_and_the_chain_still_grows(app_role, practitioner):
@@ -74,11 +47,11 @@ def test_roles_app_is_refused(app_role, practitioner, attempt):
     assert Decision.objects.get().rationale == "The answers support sharing."
 
 
-def test_roles_app_may_dispose_only_through_the_function(app_role, practitioner):
-    decision = create_decision(practitioner)
+def test_roles_app_may_dispose_only_through_the_function(app_role, practitioner, auditor):
+    decision = create_decision(practitioner, created_at=timezone.now() - datetime.timedelta(days=7 * 365))
     with app_role.cursor() as cursor:
         cursor.execute(
-            "SELECT audit_dispose_decision(%s, %s, 'Retention period over')", [decision.pk, practitioner.pk]
+            "SELECT audit_dispose_decision(%s, %s, 'Retention period over')", [decision.pk, auditor.pk]
         )
     decision.refresh_from_db()
     assert decision.rationale == ""

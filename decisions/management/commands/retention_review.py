@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.audit import decision_dispose
+from decisions.audit import DisposalRefused, decision_dispose
 from decisions.models import Decision, LocalSettings
 from decisions.retention import decisions_due_for_review, retention_keep
 
@@ -20,6 +20,10 @@ class Command(BaseCommand):
         action.add_argument("--dispose", metavar="REFERENCE", help="Replace this decision by a tombstone.")
         parser.add_argument("--by", metavar="USERNAME", help="Who decided (required with --keep/--dispose).")
         parser.add_argument("--reason", help="Why (required with --keep/--dispose).")
+        parser.add_argument(
+            "--legal-reason",
+            help="With --dispose, before the retention period ends: the legal reason (it is recorded).",
+        )
 
     def handle(self, *args, **options):
         reference = options["keep"] or options["dispose"]
@@ -34,7 +38,15 @@ class Command(BaseCommand):
                 retention_keep(decision=decision, reviewer=user, reason=options["reason"])
                 self.stdout.write(f"Kept {reference}")
             else:
-                decision_dispose(decision=decision, actor=user, reason=options["reason"])
+                try:
+                    decision_dispose(
+                        decision=decision,
+                        actor=user,
+                        reason=options["reason"],
+                        legal_override=options["legal_reason"],
+                    )
+                except DisposalRefused as refusal:
+                    raise CommandError(str(refusal)) from refusal
                 self.stdout.write(f"Disposed of {reference}: its content is now a tombstone")
             return
         local = LocalSettings.load()

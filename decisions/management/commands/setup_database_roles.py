@@ -23,6 +23,7 @@ AUDIT_TABLES = (
     "decisions_exportevent",
     "decisions_disposal",
     "decisions_retentionreview",
+    "checkpoints_checkpoint",
 )
 READ_ONLY_TABLES = ("decisions_chainhead",)
 
@@ -77,8 +78,8 @@ def role_statements(
                 sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), app_id)
             )
     statements += [
-        sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) FROM PUBLIC"),
-        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text) TO {}").format(
+        sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) FROM PUBLIC"),
+        sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) TO {}").format(
             app_id
         ),
         sql.SQL(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0007_decision_requested_on'),
+        ('decisions', '0008_audit_export_cell'),
     ]
 
     operations = [
