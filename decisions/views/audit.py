@@ -18,10 +18,10 @@ from django.urls import reverse
 
 from decisions import exports, reviews, services
 from decisions.checkpoints.services import verify_log
-from decisions.questions.base import Outcome
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.pagination import paginate
+from decisions.questions.base import Outcome
 from decisions.retention import decisions_due_for_review
 from decisions.selectors import user_has_role
 

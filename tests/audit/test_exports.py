@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions import audit, exports
-from decisions.questions.base import Outcome
 from decisions.models import AccessLog, Addendum, ExportEvent, Team
+from decisions.questions.base import Outcome
 from tests.audit.conftest import create_decision
 
 VERIFY_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_export.py"
