@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.context_processors.roles",
+                "decisions.pages.context_processors.service",
             ],
         },
     },
@@ -162,6 +163,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Flash messages live in the session, not in a cookie of their own (one cookie fewer to explain
+# on the cookies page, and no text about records in the browser).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Security headers. Development over plain HTTP opts out through DEBUG.
 SECURE = not DEBUG
