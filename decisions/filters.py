@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
+from decisions.govuk_layout import select
 from decisions.reviews import managed_team_ids
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
@@ -68,12 +69,12 @@ class QueueFilterForm(forms.Form):
         self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.text("case", label_size=Size.SMALL, field_width=20),
-            Field.select("outcome", label_size=Size.SMALL),
-            Field.select("practitioner", label_size=Size.SMALL),
+            select("outcome", label_size=Size.SMALL),
+            select("practitioner", label_size=Size.SMALL),
             Field.text("recorded_from", label_size=Size.SMALL, field_width=10),
             Field.text("recorded_to", label_size=Size.SMALL, field_width=10),
             Field.checkboxes("flags", legend_size=Size.SMALL, small=True),
-            Field.select("sort", label_size=Size.SMALL),
+            select("sort", label_size=Size.SMALL),
         )
 
     def clean(self):

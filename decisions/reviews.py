@@ -180,7 +180,9 @@ def open_concerns_on(decision: Decision) -> list[ReviewEvent]:
 
     What the practitioner answers on "Answer the concern"; any addendum closes them.
     """
-    later_addendum = Addendum.objects.filter(decision_id=OuterRef("decision_id"), created_at__gt=OuterRef("created_at"))
+    later_addendum = Addendum.objects.filter(
+        decision_id=OuterRef("decision_id"), created_at__gt=OuterRef("created_at")
+    )
     return list(
         decision.reviews.filter(action=ReviewEvent.Action.CONCERN)
         .exclude(Exists(later_addendum))

@@ -21,14 +21,14 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 10_000
 
 
-def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
-    """Run axe-core on the page; fail listing every serious or critical WCAG 2.2 AA violation.
+def axe_violations(page: Page) -> list[dict]:
+    """Every WCAG 2.2 A/AA violation axe-core finds on the page, of any impact.
 
     axe is injected with ``page.evaluate`` because the strict CSP blocks an injected script tag.
     """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    results = page.evaluate(
+    return page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
             return results.violations.map(v => ({
@@ -40,11 +40,21 @@ def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
         }""",
         AXE_TAGS,
     )
-    violations = [v for v in results if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> list[str]:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}: {node['summary']}".replace("\n", " "))
+    return lines
+
+
+def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
+    """Run axe-core on the page; fail listing every serious or critical WCAG 2.2 AA violation."""
+    violations = [v for v in axe_violations(page) if v["impact"] in impacts]
     if violations:
         lines = [f"axe: {len(violations)} serious/critical violation(s) on {page.url} ({page.title()!r}):"]
-        for violation in violations:
-            lines.append(f"- {violation['id']} [{violation['impact']}]: {violation['help']}")
-            for node in violation["nodes"]:
-                lines.append(f"    at {node['target']}: {node['summary']}".replace("\n", " "))
+        lines.extend(describe_violations(violations))
         pytest.fail("\n".join(lines), pytrace=False)

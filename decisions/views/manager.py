@@ -21,6 +21,7 @@ from decisions import reviews, services
 from decisions.filters import ReviewQueueFilter
 from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
 from decisions.forms import page_form_helper
+from decisions.govuk_layout import ConditionalQuestion, RevealingRadios, select
 from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent, Role
 from decisions.pagination import paginate
 from decisions.reviews import Section
@@ -147,13 +148,19 @@ class ReviewForm(forms.Form):
         self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
         self.fields["escalation_route"].choices = [("", "Choose a route"), *((r, r) for r in routes)]
         self.helper = page_form_helper()
-        layout = [Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2")]
-        if ReviewEvent.Action.ESCALATE in actions:
-            layout.append(Field.select("escalation_route", label_size=Size.SMALL))
-        else:
+        if ReviewEvent.Action.ESCALATE not in actions:
             del self.fields["escalation_route"]
-        layout.append(Field.textarea("comment", label_size=Size.SMALL))
-        self.helper.layout = Layout(*layout)
+        # "Escalate to" is revealed under its choice (with JavaScript; without, it is always shown).
+        choices = [
+            ConditionalQuestion(ACTION_LABELS[action], select("escalation_route", label_size=Size.SMALL))
+            if action == ReviewEvent.Action.ESCALATE
+            else ACTION_LABELS[action]
+            for action in actions
+        ]
+        self.helper.layout = Layout(
+            RevealingRadios("action", *choices, legend_size=Size.for_legend(Size.MEDIUM), legend_tag="h2"),
+            Field.textarea("comment", label_size=Size.SMALL),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -101,7 +101,9 @@ def answer_concern(request, reference: str):
     form = AddendumForm(request.POST or None, initial={"kind": Addendum.Kind.CONCERN_RESPONSE})
     if request.method == "POST" and form.is_valid():
         services.addendum_add(decision=decision, author=request.user, **form.cleaned_data)
-        messages.success(request, "Your answer was added to the record. Your manager will review the decision again.")
+        messages.success(
+            request, "Your answer was added to the record. Your manager will review the decision again."
+        )
         return redirect(decision)
     return render(
         request,

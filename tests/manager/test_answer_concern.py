@@ -58,7 +58,9 @@ def test_answering_the_concern_puts_the_decision_back_in_the_queue(people, conce
 
 
 def test_an_empty_answer_is_refused_and_changes_nothing(people, concerned):
-    response = client_for(people["practitioner"]).post(url(concerned), {"kind": "concern-response", "text": ""})
+    response = client_for(people["practitioner"]).post(
+        url(concerned), {"kind": "concern-response", "text": ""}
+    )
     assert response.status_code == 400
     assert "Enter the details" in response.content.decode()
     assert CONCERN in response.content.decode()

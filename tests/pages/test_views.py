@@ -34,14 +34,20 @@ def test_legal_page_refuses_a_post_without_changing_anything(db, name):
     assert Client().post(reverse(name)).status_code == 405
 
 
-@pytest.mark.parametrize(("path", "signed_in"), [("/sign-in/", False), ("/privacy/", False), ("/decisions/", True)])
+@pytest.mark.parametrize(
+    ("path", "signed_in"), [("/sign-in/", False), ("/privacy/", False), ("/decisions/", True)]
+)
 def test_every_page_links_to_the_legal_pages_in_the_footer(client, practitioner, path, signed_in):
     if signed_in:
         client.force_login(practitioner)
     response = client.get(path)
     assert response.status_code == 200
     footer = response.content.decode().split('<footer class="govuk-footer">')[1]
-    for name, label in (("accessibility", "Accessibility statement"), ("privacy", "Privacy"), ("cookies", "Cookies")):
+    for name, label in (
+        ("accessibility", "Accessibility statement"),
+        ("privacy", "Privacy"),
+        ("cookies", "Cookies"),
+    ):
         assert f'href="{reverse(name)}">{label}</a>' in footer
 
 
@@ -51,7 +57,9 @@ def test_phase_banner_links_to_the_feedback_url_first(client, local):
     assert 'href="mailto:feedback@example.org">give your feedback</a>' in text_of(client.get("/sign-in/"))
     local.feedback_url = "https://forms.example.org/feedback"
     local.save()
-    assert 'href="https://forms.example.org/feedback">give your feedback</a>' in text_of(client.get("/sign-in/"))
+    assert 'href="https://forms.example.org/feedback">give your feedback</a>' in text_of(
+        client.get("/sign-in/")
+    )
 
 
 def test_phase_banner_without_a_feedback_route_says_who_to_tell(client, local):
