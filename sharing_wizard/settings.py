@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "formtools",
     "crispy_forms",
     "crispy_forms_gds",
@@ -91,6 +92,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ can override a widget's markup
+# (templates/gds/widgets/date.html: inputmode="numeric" on every date input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL only. Django's psycopg 3 pool needs CONN_MAX_AGE = 0; health checks
 # drop connections that died with a database restart instead of failing requests on them.

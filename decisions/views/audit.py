@@ -16,7 +16,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from decisions import audit, exports, reviews, services
+from decisions import audit, exports, services
+from decisions.filters import filtered_access_log
 from decisions.flowchart import Outcome
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
@@ -191,10 +192,14 @@ def export_log(request):
 
 @auditors_only
 def access_log(request):
-    entries = reviews.access_log_for(request.user)
-    page = paginate(entries, request, per_page=50)
+    filterset, page = filtered_access_log(request, per_page=50)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="audit: access log")
-    return render(request, "audit/access_log.html", {"page": page})
+    return render(
+        request,
+        "audit/access_log.html",
+        {"page": page, "form": filterset.form, "filtered": filterset.is_bound},
+        status=400 if filterset.is_bound and filterset.form.errors else 200,
+    )
 
 
 @auditors_only

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from decisions import answers as answer_display
 from decisions import reviews, services
-from decisions.filters import ReviewQueueFilter
+from decisions.filters import ReviewQueueFilter, filtered_access_log
 from decisions.flowchart import ANSWER_FIELD, Answer, Outcome, Step
 from decisions.forms import page_form_helper
-from decisions.govuk_layout import ConditionalQuestion, RevealingRadios, select
+from decisions.govuk import ConditionalQuestion, RevealingRadios, select
 from decisions.models import AccessLog, Decision, LocalSettings, ReviewEvent, Role
 from decisions.pagination import paginate
 from decisions.reviews import Section
@@ -421,6 +421,11 @@ def dashboard(request):
 
 @manager_required
 def access_log(request):
-    page = paginate(reviews.access_log_for(request.user), request)
+    filterset, page = filtered_access_log(request)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="Access log")
-    return render(request, "manager/access_log.html", {"page": page})
+    return render(
+        request,
+        "manager/access_log.html",
+        {"page": page, "form": filterset.form, "filtered": filterset.is_bound},
+        status=400 if filterset.is_bound and filterset.form.errors else 200,
+    )
