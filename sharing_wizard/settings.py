@@ -165,6 +165,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Sessions: answers live in server-side drafts, so a short session loses nothing.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# The timeout warning opens this many seconds before the session ends (GOV.UK: two minutes).
+SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
