@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.context_processors.roles",
+                "decisions.context_processors.navigation",
                 "decisions.pages.context_processors.service",
             ],
         },
