@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Page, expect
 
@@ -156,6 +157,25 @@ def open_as(chromium_browser, live_server, *, javascript: bool, username: str | 
     return page
 
 
+def check_here(page: Page, where: str, allowed: set[str]) -> tuple[list[str], set[str]]:
+    """The problems on the page as shown now, and which of the ``allowed`` axe rules it breaks."""
+    problems = []
+    overflow = page.evaluate(OVERFLOW_JS)
+    if overflow["scrollWidth"] > overflow["width"]:
+        problems.append(
+            f"{where} scrolls sideways: {overflow['scrollWidth']}px in {overflow['width']}px; "
+            f"widest: {', '.join(overflow['wide'])}"
+        )
+    if overflow["unlabelled"]:
+        problems.append(f"{where}: scrolling regions not focusable and labelled: {overflow['unlabelled']}")
+    violations = axe_violations(page)
+    unexpected = [v for v in violations if v["id"] not in allowed]
+    if unexpected:
+        problems.append(f"{where}: axe found")
+        problems.extend(describe_violations(unexpected))
+    return problems, {v["id"] for v in violations} & allowed
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("role", ["anonymous", "practitioner", "manager", "auditor"])
 def test_pages_reflow_and_pass_axe(
@@ -181,25 +201,49 @@ def test_pages_reflow_and_pass_axe(
             where = f"{case.name} at {width}px ({page.url})"
             has_js = page.evaluate("document.body.classList.contains('js-enabled')")
             assert has_js == javascript, f"{where}: GOV.UK Frontend's js-enabled class is {has_js}"
-            overflow = page.evaluate(OVERFLOW_JS)
-            if overflow["scrollWidth"] > overflow["width"]:
-                problems.append(
-                    f"{where} scrolls sideways: {overflow['scrollWidth']}px in {overflow['width']}px; "
-                    f"widest: {', '.join(overflow['wide'])}"
-                )
-            if overflow["unlabelled"]:
-                problems.append(
-                    f"{where}: scrolling regions not focusable and labelled: {overflow['unlabelled']}"
-                )
-            violations = axe_violations(page)
-            found_known |= {v["id"] for v in violations} & allowed
-            unexpected = [v for v in violations if v["id"] not in allowed]
-            if unexpected:
-                problems.append(f"{where}: axe found")
-                problems.extend(describe_violations(unexpected))
+            found, known = check_here(page, where, allowed)
+            problems.extend(found)
+            found_known |= known
         for rule in allowed - found_known:
             problems.append(
                 f"{case.name}: known issue {rule!r} is no longer found: remove it from KNOWN_ISSUES"
             )
+    page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_error_pages_reflow_and_pass_axe(chromium_browser, live_server, live_roles, javascript):
+    """The error pages a form can lead to: a refused form (CSRF), too many sign-in attempts, and
+    the server error page (a standalone template, shown here as the browser would get it)."""
+    page = open_as(chromium_browser, live_server, javascript=javascript, username=None)
+    problems: list[str] = []
+
+    def check_widths(name: str) -> None:
+        for width in TESTED_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            problems.extend(check_here(page, f"{name} at {width}px", set())[0])
+
+    page.goto(reverse("login"))
+    page.context.clear_cookies()
+    page.get_by_label("Username").fill("someone")
+    page.get_by_label("Password", exact=True).fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
+    check_widths("form refused (CSRF)")
+
+    for _ in range(5):
+        page.goto(reverse("login"))
+        page.get_by_label("Username").fill("locked-out")
+        page.get_by_label("Password", exact=True).fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Too many sign-in attempts")).to_be_visible()
+    check_widths("too many sign-in attempts")
+
+    page.goto(reverse("cookies"))  # same origin, so the error page's styles load
+    page.set_content(render_to_string("500.html"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sorry")
+    check_widths("server error")
+
     page.context.close()
     assert not problems, "\n".join(problems)
