@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 from decisions import exports, reviews, services
 from decisions.flowchart import Outcome
 from decisions.models import Decision, Draft, ReviewEvent
-from decisions.pages.content import KNOWN_ISSUES, TESTED_WIDTHS
-from tests.browser_support import TIMEOUT_MS, axe_violations, describe_violations
+from decisions.pages.content import TESTED_WIDTHS
+from tests.browser_support import TIMEOUT_MS, axe_violations, describe_violations, known_rules
 from tests.conftest import PASSWORD
 
 # Real references can be long and unbroken; so can a pasted link in a comment.
@@ -128,15 +128,6 @@ def world(people, record_decision) -> World:
     for _ in exports.export_stream(spec=exports.ExportSpec(), user=people["auditor"], token=uuid.uuid4()):
         pass  # one finished export, for the export log's long hash
     return World(share=share, awaiting=awaiting, emergency=emergency, draft=draft)
-
-
-def known_rules(url_name: str, *, javascript: bool) -> set[str]:
-    """The axe rules the accessibility statement's known issues allow on this page."""
-    return {
-        issue.axe_rule
-        for issue in KNOWN_ISSUES
-        if url_name in issue.url_names and (javascript or not issue.javascript_only)
-    }
 
 
 def open_as(chromium_browser, live_server, *, javascript: bool, username: str | None) -> Page:
