@@ -86,14 +86,14 @@ class QueueFilterForm(forms.Form):
         return cleaned
 
 
-class DateFilter(django_filters.Filter):
+class DayFilter(django_filters.Filter):
     """A filter on one local day, entered in the GOV.UK date input (day, month, year)."""
 
     field_class = OptionalDateField
 
 
-def date_filter(label: str, name: str) -> DateFilter:
-    return DateFilter(field_name=name, method="filter_recorded", label=label)
+def date_filter(label: str, name: str) -> DayFilter:
+    return DayFilter(field_name=name, method="filter_recorded", label=label)
 
 
 def local_day_range(queryset, name: str, value: datetime.date, *, start: str):
@@ -207,8 +207,8 @@ class AccessLogFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(
         choices=AccessLog.Action.choices, label="What they did", empty_label="Anything"
     )
-    viewed_from = DateFilter(field_name="viewed_from", method="filter_day", label="From")
-    viewed_to = DateFilter(field_name="viewed_to", method="filter_day", label="To")
+    viewed_from = DayFilter(field_name="viewed_from", method="filter_day", label="From")
+    viewed_to = DayFilter(field_name="viewed_to", method="filter_day", label="To")
 
     class Meta:
         form = AccessLogFilterForm
