@@ -25,7 +25,7 @@ if (dialog && typeof dialog.showModal === "function") {
   const countdown = dialog.querySelector(".app-timeout-dialog__countdown");
   const heading = dialog.querySelector("#timeout-warning-heading");
   const stay = dialog.querySelector(".app-timeout-dialog__stay");
-  const signOutForm = dialog.querySelector(".app-timeout-dialog__sign-out");
+  const signOutForm = document.getElementById("sign-out-form");
   let expiresAt = 0;
   let warnTimer = null;
   let tickTimer = null;
