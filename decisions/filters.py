@@ -1,4 +1,4 @@
-"""Filters for the manager's review queue (django-filter), rendered in GOV.UK markup by crispy-forms-gds."""
+"""Filters for the review queue and the access logs (django-filter), in GOV.UK markup by crispy-forms-gds."""
 
 import datetime
 
@@ -9,10 +9,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from decisions.forms import page_form_helper
+from decisions.govuk import OptionalDateField, date_input, select
+from decisions.models import AccessLog, Role
+from decisions.pagination import Page, paginate
 from decisions.questions.base import Outcome
-from decisions.reviews import managed_team_ids
-
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y"]
+from decisions.reviews import access_log_for, managed_team_ids
+from decisions.selectors import user_has_role
 
 
 class Flag:
@@ -68,12 +70,12 @@ class QueueFilterForm(forms.Form):
         self.helper = page_form_helper()
         self.helper.layout = Layout(
             Field.text("case", label_size=Size.SMALL, field_width=20),
-            Field.select("outcome", label_size=Size.SMALL),
-            Field.select("practitioner", label_size=Size.SMALL),
-            Field.text("recorded_from", label_size=Size.SMALL, field_width=10),
-            Field.text("recorded_to", label_size=Size.SMALL, field_width=10),
+            select("outcome", label_size=Size.SMALL),
+            select("practitioner", label_size=Size.SMALL),
+            date_input("recorded_from"),
+            date_input("recorded_to"),
             Field.checkboxes("flags", legend_size=Size.SMALL, small=True),
-            Field.select("sort", label_size=Size.SMALL),
+            select("sort", label_size=Size.SMALL),
         )
 
     def clean(self):
@@ -84,16 +86,22 @@ class QueueFilterForm(forms.Form):
         return cleaned
 
 
-def date_filter(label: str, name: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name=name,
-        method="filter_recorded",
-        label=label,
-        help_text="For example, 27/3/2026",
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": f"{label} must be a real date, like 27/3/2026"},
-        widget=forms.TextInput(),
-    )
+class DayFilter(django_filters.Filter):
+    """A filter on one local day, entered in the GOV.UK date input (day, month, year)."""
+
+    field_class = OptionalDateField
+
+
+def date_filter(label: str, name: str) -> DayFilter:
+    return DayFilter(field_name=name, method="filter_recorded", label=label)
+
+
+def local_day_range(queryset, name: str, value: datetime.date, *, start: str):
+    """Whole local days, as a range on the indexed timestamp: from the start of the day, or to its end."""
+    midnight = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+    if name == start:
+        return queryset.filter(created_at__gte=midnight)
+    return queryset.filter(created_at__lt=midnight + datetime.timedelta(days=1))
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
@@ -143,14 +151,83 @@ class ReviewQueueFilter(django_filters.FilterSet):
         return queryset.order_by(*Sort.order_by.get(value, Sort.order_by[Sort.NEWEST]))
 
     def filter_recorded(self, queryset, name, value):
-        """Whole local days, as a range on the indexed timestamp."""
-        midnight = timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
-        if name == "recorded_from":
-            return queryset.filter(created_at__gte=midnight)
-        return queryset.filter(created_at__lt=midnight + datetime.timedelta(days=1))
+        return local_day_range(queryset, name, value, start="recorded_from")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):  # the default, also when the sort has an error
             queryset = queryset.order_by(*Sort.order_by[Sort.NEWEST])
         return queryset
+
+
+# --- Access logs (the manager's and the auditor's) -----------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def access_log_people(request):
+    """Whom the person filter offers: for an auditor everyone; for a manager, the people in their
+    (already scoped) access log."""
+    people = get_user_model().objects.order_by("first_name", "last_name", "username")
+    if request is None:
+        return people.none()
+    if user_has_role(request.user, Role.AUDITOR):
+        return people
+    return people.filter(pk__in=access_log_for(request.user).values("user_id"))
+
+
+class AccessLogFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_form_helper()
+        self.helper.layout = Layout(
+            select("person", label_size=Size.SMALL),
+            select("action", label_size=Size.SMALL),
+            date_input("viewed_from"),
+            date_input("viewed_to"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("viewed_from"), cleaned.get("viewed_to")
+        if start and end and start > end:
+            self.add_error("viewed_to", "The end date must be the same as or after the start date")
+        return cleaned
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """Filters for an access log: who, what they did, and between which local days."""
+
+    person = django_filters.ModelChoiceFilter(
+        field_name="user", queryset=access_log_people, label="Person", empty_label="Anyone"
+    )
+    action = django_filters.ChoiceFilter(
+        choices=AccessLog.Action.choices, label="What they did", empty_label="Anything"
+    )
+    viewed_from = DayFilter(field_name="viewed_from", method="filter_day", label="From")
+    viewed_to = DayFilter(field_name="viewed_to", method="filter_day", label="To")
+
+    class Meta:
+        form = AccessLogFilterForm
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["person"].field_class = PersonChoiceField
+
+    def filter_day(self, queryset, name, value):
+        return local_day_range(queryset, name, value, start="viewed_from")
+
+
+def filtered_access_log(request, *, per_page: int | None = None) -> tuple[AccessLogFilter, Page]:
+    """For the access log pages: the user's access log (scoped by ``access_log_for``), filtered
+    as asked, one page."""
+    filterset = AccessLogFilter(
+        request.GET if set(request.GET) - {"page"} else None,
+        queryset=access_log_for(request.user),
+        request=request,
+    )
+    return filterset, paginate(filterset.qs, request, per_page)

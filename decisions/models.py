@@ -115,6 +115,24 @@ class LocalSettings(models.Model):
         help_text="Your appropriate policy document (DPA 2018 Schedule 1 paragraph 5), shown where "
         "special category or criminal offence data is shared.",
     )
+    # The service's legal pages and feedback route (decisions.pages) read these.
+    feedback_url = models.URLField(
+        blank=True, help_text="Where users give feedback on the service (a form). Used before the email."
+    )
+    feedback_email = models.EmailField(
+        blank=True, help_text="Where users send feedback and report accessibility problems."
+    )
+    controller_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The data controller named in the privacy notice. Empty: the organisation name.",
+    )
+    controller_contact = models.TextField(
+        blank=True, help_text="How to contact the data controller: address, email or phone."
+    )
+    dpo_contact = models.TextField(
+        blank=True, help_text="How to contact the data protection officer: name, email or phone."
+    )
 
     class Meta:
         verbose_name = "local settings"
@@ -131,6 +149,17 @@ class LocalSettings(models.Model):
     @property
     def escalation_route_list(self) -> list[str]:
         return [line.strip() for line in self.escalation_routes.splitlines() if line.strip()]
+
+    @property
+    def controller(self) -> str:
+        return self.controller_name or self.organisation_name
+
+    @property
+    def feedback_link(self) -> str:
+        """Where the phase banner and the accessibility statement send feedback: a URL, an email, or ''."""
+        if self.feedback_url:
+            return self.feedback_url
+        return f"mailto:{self.feedback_email}" if self.feedback_email else ""
 
 
 class Decision(ChainedRecord):
@@ -246,6 +275,7 @@ class Addendum(ChainedRecord):
         ADVICE_RECEIVED = "advice-received", "Advice received"
         RECONSIDERED = "reconsidered", "New information: decision reconsidered"
         FURTHER_SHARING = "further-sharing", "More information shared"
+        CONCERN_RESPONSE = "concern-response", "Response to a manager's concern"
         CORRECTION = "correction", "Correction to the record"
         OTHER = "other", "Something else"
 

@@ -175,6 +175,22 @@ def concerns_for_practitioner(user: AbstractBaseUser) -> QuerySet[Decision]:
     )
 
 
+def open_concerns_on(decision: Decision) -> list[ReviewEvent]:
+    """A decision's concerns not yet answered: raised after its latest addendum, oldest first.
+
+    What the practitioner answers on "Answer the concern"; any addendum closes them.
+    """
+    later_addendum = Addendum.objects.filter(
+        decision_id=OuterRef("decision_id"), created_at__gt=OuterRef("created_at")
+    )
+    return list(
+        decision.reviews.filter(action=ReviewEvent.Action.CONCERN)
+        .exclude(Exists(later_addendum))
+        .select_related("reviewer")
+        .order_by("created_at", "id")
+    )
+
+
 def latest_advice(decision: Decision) -> ReviewEvent | None:
     """The latest advice a manager gave on a decision awaiting advice."""
     return (

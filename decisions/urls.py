@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:reference>/confirmation/", records.confirmation, name="confirmation"),
     path("<str:reference>/print/", records.print_view, name="print"),
     path("<str:reference>/addendum/", records.add_addendum, name="add_addendum"),
+    path("<str:reference>/answer-concern/", records.answer_concern, name="answer_concern"),
     path("<str:reference>/advice-received/", records.continue_after_advice, name="advice_received"),
     path("<str:reference>/reconsider/", records.reconsider, name="reconsider"),
 ]

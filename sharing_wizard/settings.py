@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "formtools",
     "crispy_forms",
     "crispy_forms_gds",
@@ -87,10 +88,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.context_processors.roles",
+                "decisions.context_processors.navigation",
+                "decisions.pages.context_processors.service",
             ],
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ can override a widget's markup
+# (templates/gds/widgets/date.html: inputmode="numeric" on every date input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL only. Django's psycopg 3 pool needs CONN_MAX_AGE = 0; health checks
 # drop connections that died with a database restart instead of failing requests on them.
@@ -160,9 +167,14 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Sessions: answers live in server-side drafts, so a short session loses nothing.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# The timeout warning opens this many seconds before the session ends (GOV.UK: two minutes).
+SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Flash messages live in the session, not in a cookie of their own (one cookie fewer to explain
+# on the cookies page, and no text about records in the browser).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Security headers. Development over plain HTTP opts out through DEBUG.
 SECURE = not DEBUG

@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit/", include("decisions.audit_urls")),
     path("manage/", include("decisions.manager_urls")),
     path("admin/", admin.site.urls),
+    path("", include("decisions.pages.urls")),
 ]

@@ -79,12 +79,9 @@ def page_form_helper() -> FormHelper:
 
 
 class RealDateField(DateInputField):
-    """The GOV.UK date input: "Enter a real date", a four-figure year, nothing before 1900."""
+    """The GOV.UK date input: "Enter a real date", a four-figure year, nothing before 1900.
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for widget in self.widget.widgets:
-            widget.attrs["inputmode"] = "numeric"
+    Every part asks for a numeric keypad (templates/gds/widgets/date.html)."""
 
     def compress(self, data_list):
         if data_list and len(data_list) == 3 and data_list[2] and len(str(data_list[2]).strip()) != 4:

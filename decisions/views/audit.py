@@ -16,8 +16,9 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from decisions import exports, reviews, services
+from decisions import exports, services
 from decisions.checkpoints.services import verify_log
+from decisions.filters import filtered_access_log
 from decisions.forms import page_form_helper
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.pagination import paginate
@@ -192,10 +193,14 @@ def export_log(request):
 
 @auditors_only
 def access_log(request):
-    entries = reviews.access_log_for(request.user)
-    page = paginate(entries, request, per_page=50)
+    filterset, page = filtered_access_log(request, per_page=50)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="audit: access log")
-    return render(request, "audit/access_log.html", {"page": page})
+    return render(
+        request,
+        "audit/access_log.html",
+        {"page": page, "form": filterset.form, "filtered": filterset.is_bound},
+        status=400 if filterset.is_bound and filterset.form.errors else 200,
+    )
 
 
 @auditors_only

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from decisions import answers as answer_display
 from decisions import reviews, services
-from decisions.filters import ReviewQueueFilter
+from decisions.filters import ReviewQueueFilter, filtered_access_log
 from decisions.forms import page_form_helper
+from decisions.govuk import ConditionalQuestion, RevealingRadios, select
 from decisions.models import AccessLog, LocalSettings, ReviewEvent, Role
 from decisions.pagination import paginate
 from decisions.questions.base import Outcome
@@ -148,13 +149,19 @@ class ReviewForm(forms.Form):
         self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
         self.fields["escalation_route"].choices = [("", "Choose a route"), *((r, r) for r in routes)]
         self.helper = page_form_helper()
-        layout = [Field.radios("action", legend_size=Size.MEDIUM, legend_tag="h2")]
-        if ReviewEvent.Action.ESCALATE in actions:
-            layout.append(Field.select("escalation_route", label_size=Size.SMALL))
-        else:
+        if ReviewEvent.Action.ESCALATE not in actions:
             del self.fields["escalation_route"]
-        layout.append(Field.textarea("comment", label_size=Size.SMALL))
-        self.helper.layout = Layout(*layout)
+        # "Escalate to" is revealed under its choice (with JavaScript; without, it is always shown).
+        choices = [
+            ConditionalQuestion(ACTION_LABELS[action], select("escalation_route", label_size=Size.SMALL))
+            if action == ReviewEvent.Action.ESCALATE
+            else ACTION_LABELS[action]
+            for action in actions
+        ]
+        self.helper.layout = Layout(
+            RevealingRadios("action", *choices, legend_size=Size.for_legend(Size.MEDIUM), legend_tag="h2"),
+            Field.textarea("comment", label_size=Size.SMALL),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -389,6 +396,11 @@ def dashboard(request):
 
 @manager_required
 def access_log(request):
-    page = paginate(reviews.access_log_for(request.user), request)
+    filterset, page = filtered_access_log(request)
     services.access_log_record(request=request, action=AccessLog.Action.VIEW_LIST, target="Access log")
-    return render(request, "manager/access_log.html", {"page": page})
+    return render(
+        request,
+        "manager/access_log.html",
+        {"page": page, "form": filterset.form, "filtered": filterset.is_bound},
+        status=400 if filterset.is_bound and filterset.form.errors else 200,
+    )

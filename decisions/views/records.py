@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from decisions import answers as answer_display
 from decisions import reviews, selectors, services
 from decisions.forms import AddendumForm, AdviceReceivedForm, ReconsiderForm
-from decisions.models import AccessLog, Decision, LocalSettings, Role
+from decisions.models import AccessLog, Addendum, Decision, LocalSettings, Role
 from decisions.questions import registry
 from decisions.questions.base import Outcome
 from decisions.questions.diagram import flowchart
@@ -70,6 +70,7 @@ def detail(request, reference: str):
     context["can_reconsider"] = (
         context["can_add"] and decision.outcome == Outcome.DO_NOT_SHARE and not context["continuations"]
     )
+    context["can_answer_concern"] = context["can_add"] and bool(reviews.open_concerns_on(decision))
     return render(request, "decisions/detail.html", context)
 
 
@@ -99,6 +100,32 @@ def add_addendum(request, reference: str):
         messages.success(request, "Your addendum was added to the record.")
         return redirect(decision)
     return render(request, "decisions/addendum_form.html", {"decision": decision, "form": form})
+
+
+def answer_concern(request, reference: str):
+    """The practitioner answers a manager's concern: the concern is shown, the kind preselected.
+
+    The answer is an addendum like any other, so it closes the concern and puts the decision
+    back in the manager's review queue.
+    """
+    decision = own_decision(request, reference)
+    concerns = reviews.open_concerns_on(decision)
+    if not concerns:
+        messages.info(request, "There is no open concern on this decision.")
+        return redirect(decision)
+    form = AddendumForm(request.POST or None, initial={"kind": Addendum.Kind.CONCERN_RESPONSE})
+    if request.method == "POST" and form.is_valid():
+        services.addendum_add(decision=decision, author=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Your answer was added to the record. Your manager will review the decision again."
+        )
+        return redirect(decision)
+    return render(
+        request,
+        "decisions/answer_concern.html",
+        {"decision": decision, "form": form, "concerns": concerns},
+        status=400 if form.errors else 200,
+    )
 
 
 def continue_after_advice(request, reference: str):

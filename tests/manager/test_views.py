@@ -1,13 +1,23 @@
 """The manager's pages over HTTP: scope, review actions, access log, filters and query counts."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from decisions import reviews
 from decisions.models import AccessLog, ReviewEvent
 from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from tests.manager.conftest import client_for
+
+
+def date_input(name: str, day: datetime.date) -> dict[str, int]:
+    """What the GOV.UK date input sends for a day."""
+    return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
+
 
 Action = ReviewEvent.Action
 ROLES = [
@@ -205,17 +215,31 @@ def test_queue_filters(people, record_decision, manager_client):
     assert shown(case="CASE-A") == {share.reference}
     assert shown(practitioner=people["colleague"].pk) == {withhold.reference, emergency.reference}
     assert shown(flags="emergency") == {emergency.reference}
-    today = share.created_at.strftime("%d/%m/%Y")
-    assert shown(recorded_from=today, recorded_to=today) == {
+    today = timezone.localdate(share.created_at)
+    assert shown(**date_input("recorded_from", today), **date_input("recorded_to", today)) == {
         share.reference,
         withhold.reference,
         emergency.reference,
     }
-    assert shown(recorded_from="1/1/2000", recorded_to="2/1/2000") == set()
+    old = datetime.date(2000, 1, 1)
+    assert shown(**date_input("recorded_from", old), **date_input("recorded_to", old)) == set()
     body = manager_client.get(url, {"section": "all", "sort": "case"}).content.decode()
     assert body.index(share.reference) < body.index(withhold.reference) < body.index(emergency.reference)
-    body = manager_client.get(url, {"recorded_from": "31/2/2026"}).content.decode()
+    response = manager_client.get(
+        url, {"recorded_from_0": "31", "recorded_from_1": "2", "recorded_from_2": "2026"}
+    )
+    body = response.content.decode()
     assert "Recorded from must be a real date" in body
+
+
+def test_queue_date_filters_are_gov_uk_date_inputs_with_a_number_keypad(manager_client):
+    body = manager_client.get(reverse("manager:queue")).content.decode()
+    for name in ("recorded_from", "recorded_to"):
+        for part in range(3):
+            field = re.search(rf'<input[^>]*name="{name}_{part}"[^>]*>', body).group(0)
+            assert 'inputmode="numeric"' in field
+    response = manager_client.get(reverse("manager:queue"), {"recorded_to_0": "3", "recorded_to_2": "2026"})
+    assert "Recorded to must include a month" in response.content.decode()
 
 
 def test_queue_paginates(people, record_decision, manager_client, monkeypatch):
@@ -241,13 +265,13 @@ def make_many(people, record_decision, count):
 
 # Per request: session, user, manager role, the page's own reads, the access log row, and the
 # session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
-EXPECTED_QUERIES = {
-    "queue": 10,  # + the page of decisions, the capped section counts (one query), practitioner choices
-    "queue-filtered": 10,
-    "review": 12,  # + decision, local settings, continuations, addenda, reviews
-    "chronology": 10,  # + decisions, addenda, reviews of the case
-    "dashboard": 10,  # + series, figures, section counts
-    "access_log": 8,  # + the page of log rows
+EXPECTED_QUERIES = {  # each page also reads the local settings once, for the phase banner's feedback link
+    "queue": 11,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    "queue-filtered": 11,
+    "review": 13,  # + decision, local settings, continuations, addenda, reviews
+    "chronology": 11,  # + decisions, addenda, reviews of the case
+    "dashboard": 11,  # + series, figures, section counts
+    "access_log": 10,  # + the page of log rows, the people to filter by
 }
 
 

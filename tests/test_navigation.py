@@ -1,0 +1,92 @@
+"""The GOV.UK service navigation: each role's menu, with the page you are on marked."""
+
+import re
+from html import unescape as html_unescape
+
+import pytest
+from django.urls import reverse
+
+from decisions.models import Role
+from decisions.pages.context_processors import SERVICE_NAME
+
+
+def menu(html: str) -> list[tuple[str, str | None]]:
+    """(label, aria-current) of each menu link, in order."""
+    nav = html.split('<nav aria-label="Menu"', 1)[1].split("</nav>", 1)[0]
+    items = re.findall(
+        r'<a class="govuk-service-navigation__link" href="[^"]*"( aria-current="(\w+)")?>\s*(.*?)\s*</a>',
+        nav,
+        re.S,
+    )
+    return [
+        (html_unescape(re.sub(r"<[^>]+>", "", label).strip()), current or None) for _, current, label in items
+    ]
+
+
+@pytest.fixture
+def user_with(make_user, team):
+    def make(*roles: Role):
+        user = make_user("-".join(roles).lower(), roles[0], team)
+        from django.contrib.auth.models import Group
+
+        for role in roles[1:]:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return user
+
+    return make
+
+
+def test_practitioner_sees_only_their_menu_with_the_page_marked(client, user_with):
+    client.force_login(user_with(Role.PRACTITIONER))
+    html = client.get(reverse("decisions:my_decisions")).content.decode()
+    assert menu(html) == [("My decisions", "page"), ("Start a decision", None)]
+    assert '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">' in html
+
+
+def test_manager_and_auditor_menus_come_with_their_roles(client, user_with):
+    client.force_login(user_with(Role.MANAGER, Role.AUDITOR))
+    labels = [label for label, _ in menu(client.get(reverse("manager:dashboard")).content.decode())]
+    assert labels == [
+        "My decisions",
+        "Start a decision",
+        "Review queue",
+        "Dashboard",
+        "Case chronology",
+        "Who viewed your team's decisions",
+        "Integrity of the log",
+        "Export the log",
+        "Export log",
+        "Access log",
+        "Retention review",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("manager:queue", "Review queue"),
+        ("manager:dashboard", "Dashboard"),
+        ("manager:chronology", "Case chronology"),
+        ("manager:access_log", "Who viewed your team's decisions"),
+        ("audit:index", "Integrity of the log"),
+        ("audit:export", "Export the log"),
+        ("audit:export_log", "Export log"),
+        ("audit:access_log", "Access log"),
+        ("audit:retention", "Retention review"),
+    ],
+)
+def test_each_page_is_marked_current_in_the_menu(client, user_with, url_name, label):
+    client.force_login(user_with(Role.MANAGER, Role.AUDITOR))
+    marked = [
+        (text, current) for text, current in menu(client.get(reverse(url_name)).content.decode()) if current
+    ]
+    assert marked == [(label, "page")]
+
+
+def test_every_page_title_ends_with_the_one_service_name(client, user_with):
+    client.force_login(user_with(Role.MANAGER, Role.AUDITOR))
+    for url_name in ("decisions:my_decisions", "manager:queue", "audit:index", "privacy"):
+        html = client.get(reverse(url_name)).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+        assert title.endswith(f" – {SERVICE_NAME}"), title
+        assert f'govuk-header__service-name">{SERVICE_NAME}</a>' in html
