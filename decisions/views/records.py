@@ -1,11 +1,11 @@
 """Pages about recorded decisions: "My decisions", a decision, its print view, addenda."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from decisions import answers as answer_display
 from decisions import reviews, selectors, services
+from decisions.access import records_decisions, refuse
 from decisions.forms import AddendumForm, AdviceReceivedForm
 from decisions.models import AccessLog, Decision, LocalSettings, Role
 
@@ -19,6 +19,7 @@ def home(request):
     return redirect("decisions:my_decisions")
 
 
+@records_decisions
 def start_page(request):
     return render(request, "decisions/start.html", {"local": LocalSettings.load()})
 
@@ -34,8 +35,7 @@ def visible_decision(request, reference: str, action: str = AccessLog.Action.VIE
     """The decision, if the user may see it; the view is logged. Out of scope: 404, logged too."""
     decision = selectors.decision_for(request.user, reference)
     if decision is None:
-        services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=reference)
-        raise Http404("No such decision")
+        refuse(request, reference)
     services.access_log_record(request=request, action=action, decision=decision, target=reference)
     return decision
 
@@ -69,10 +69,16 @@ def confirmation(request, reference: str):
 
 
 def own_decision(request, reference: str) -> Decision:
-    """Only the decision's author adds to it (managers review: a separate action)."""
-    decision = visible_decision(request, reference)
-    if decision.author_id != request.user.pk:
-        raise Http404("No such decision")
+    """Only the decision's author adds to it (managers review: a separate action).
+
+    Anyone else is refused before anything is shown, so the refusal is logged as one, not as a view.
+    """
+    decision = selectors.decision_for(request.user, reference)
+    if decision is None or decision.author_id != request.user.pk:
+        refuse(request, reference)
+    services.access_log_record(
+        request=request, action=AccessLog.Action.VIEW_DECISION, decision=decision, target=reference
+    )
     return decision
 
 
@@ -86,6 +92,7 @@ def add_addendum(request, reference: str):
     return render(request, "decisions/addendum_form.html", {"decision": decision, "form": form})
 
 
+@records_decisions
 def continue_after_advice(request, reference: str):
     decision = own_decision(request, reference)
     if not decision.awaiting_advice or decision.continuations.exists():

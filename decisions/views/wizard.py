@@ -10,6 +10,7 @@ from formtools.wizard.views import NamedUrlWizardView
 
 from decisions import answers as answer_display
 from decisions import flowchart, selectors, services
+from decisions.access import records_decisions
 from decisions.flowchart import ANSWER_FIELD, Step
 from decisions.forms import WIZARD_FORMS
 from decisions.middleware import PENDING_ANSWERS
@@ -158,19 +159,25 @@ class DecisionWizard(NamedUrlWizardView):
             )
         except services.DecisionIncomplete:
             return redirect(self.get_step_url(self.result().route[-1]))
+        except services.NotAllowed as error:
+            raise Http404("No such page") from error
         return redirect("decisions:confirmation", reference=decision.reference)
 
 
-decision_wizard = DecisionWizard.as_view(url_name="decisions:wizard", done_step_name="done")
+decision_wizard = records_decisions(
+    DecisionWizard.as_view(url_name="decisions:wizard", done_step_name="done")
+)
 decision_wizard.keeps_answers_across_sign_in = True
 
 
+@records_decisions
 @require_POST
 def start(request):
     draft = services.draft_start(author=request.user)
     return redirect("decisions:wizard", draft_id=draft.pk, step=Step.TRIAGE)
 
 
+@records_decisions
 def resume(request, draft_id):
     draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
     if draft is None:
