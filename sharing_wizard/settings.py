@@ -8,6 +8,9 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS  Comma-separated origins (https://example.org) behind a proxy.
     SECURE_SSL_REDIRECT   "false" when TLS ends at a proxy that already redirects.
     SESSION_COOKIE_AGE    Seconds of inactivity before sign-out (default 2 hours).
+    SESSION_ABSOLUTE_AGE  Seconds from sign-in to sign-out, however active (default 10 hours).
+    SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
+    EMAIL_*, DEFAULT_FROM_EMAIL  SMTP server for password reset links.
 """
 
 import os
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "decisions",
+    "decisions.accounts",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "decisions.accounts.sessions.SessionLifetimeMiddleware",
     "decisions.middleware.RequestHygieneMiddleware",
     "decisions.middleware.RefusalLogMiddleware",
     "decisions.middleware.LoginRequiredMiddleware",
@@ -128,9 +133,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in: an account locks after 5 failures from anywhere (axes); an address may fail
+# SIGN_IN_ADDRESS_LIMIT times over all accounts before it must wait (decisions.accounts.throttle).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
+# axes.W006 asks for "ip_address" in axes' lockout: addresses are limited, by the throttle above,
+# with their own (higher) limit, since axes has one limit for every parameter.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+# Email (password reset links). Nothing personal is ever put in an email.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
@@ -161,6 +188,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # Sessions: answers live in server-side drafts, so a short session loses nothing.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
+# However active, a session ends this long after sign-in (decisions.accounts.sessions).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -170,6 +199,10 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE = not DEBUG
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# "__Host-" cookies are only accepted over HTTPS, for this host alone and the whole path, so no
+# other host (a sibling subdomain) can set or overwrite them. Plain names for HTTP development.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SECURE else "0"))
