@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 
 from decisions.forms import page_form_helper
 
-NEW_PASSWORD_HINT = "At least 12 characters. Avoid common words and passwords you use elsewhere."
+NEW_PASSWORD_HINT = "At least 12 characters. Avoid common words and passwords you use elsewhere."  # noqa: S105
 
 
 def password_input(autocomplete: str) -> forms.PasswordInput:
@@ -25,7 +25,7 @@ class NewPasswordMixin:
         self.fields["new_password2"].help_text = ""
         self.fields["new_password2"].widget = password_input("new-password")
         self.fields["new_password2"].error_messages["required"] = "Enter your new password again"
-        self.error_messages["password_mismatch"] = "The two new passwords do not match"
+        self.error_messages["password_mismatch"] = "The two new passwords do not match"  # noqa: S105
 
 
 class ChangePasswordForm(NewPasswordMixin, auth_forms.PasswordChangeForm):
@@ -35,7 +35,7 @@ class ChangePasswordForm(NewPasswordMixin, auth_forms.PasswordChangeForm):
         self.fields["old_password"].label = "Current password"
         self.fields["old_password"].widget = password_input("current-password")
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
-        self.error_messages["password_incorrect"] = "Your current password is not correct"
+        self.error_messages["password_incorrect"] = "Your current password is not correct"  # noqa: S105
 
 
 class ResetPasswordForm(NewPasswordMixin, auth_forms.SetPasswordForm):
