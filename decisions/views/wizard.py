@@ -170,8 +170,8 @@ decision_wizard = records_decisions(
 decision_wizard.keeps_answers_across_sign_in = True
 
 
-@records_decisions
 @require_POST
+@records_decisions
 def start(request):
     draft = services.draft_start(author=request.user)
     return redirect("decisions:wizard", draft_id=draft.pk, step=Step.TRIAGE)
@@ -186,6 +186,7 @@ def resume(request, draft_id):
 
 
 @require_POST
+@records_decisions
 def discard(request, draft_id):
     draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
     if draft is None:
