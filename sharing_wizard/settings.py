@@ -9,6 +9,7 @@ Environment variables:
     SECURE_SSL_REDIRECT   "false" when TLS ends at a proxy that already redirects.
     SESSION_COOKIE_AGE    Seconds of inactivity before sign-out (default 2 hours).
     SESSION_ABSOLUTE_AGE  Seconds from sign-in to sign-out, however active (default 10 hours).
+    TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
     SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
     EMAIL_*, DEFAULT_FROM_EMAIL  SMTP server for password reset links.
 """
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "decisions",
     "decisions.accounts",
 ]
@@ -70,10 +74,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "decisions.accounts.sessions.SessionLifetimeMiddleware",
     "decisions.middleware.RequestHygieneMiddleware",
     "decisions.middleware.RefusalLogMiddleware",
     "decisions.middleware.LoginRequiredMiddleware",
+    "decisions.accounts.two_factor.TwoFactorMiddleware",
     "decisions.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -144,6 +150,11 @@ SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
 # with their own (higher) limit, since axes has one limit for every parameter.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+# Two-factor (decisions.accounts.two_factor): always for managers, auditors and administrators
+# with a local account; for practitioners with a local account when this is on.
+TWO_FACTOR_PRACTITIONERS = env_bool("TWO_FACTOR_PRACTITIONERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Information sharing decisions")
 
 # Email (password reset links). Nothing personal is ever put in an email.
 EMAIL_BACKEND = os.environ.get(

@@ -60,3 +60,30 @@ class ForgottenPasswordForm(auth_forms.PasswordResetForm):
                 "invalid": "Enter an email address in the correct format, like name@example.org",
             }
         )
+
+
+class SecurityCodeForm(forms.Form):
+    """The GOV.UK "enter a security code" pattern, for an authenticator app or a recovery code."""
+
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code shown in your authenticator app, or one of your recovery codes.",
+        max_length=20,
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = page_form_helper()
+
+
+class AuthenticatorSetUpForm(SecurityCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "code"
+        ].help_text = "The 6-digit code your authenticator app shows after you add this service."
+        self.fields["code"].error_messages["required"] = "Enter the 6-digit code from your authenticator app"

@@ -6,6 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("security-code/", views.security_code, name="security_code"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("password/", views.ChangePasswordView.as_view(), name="password_change"),
     path("password/changed/", views.PasswordChangedView.as_view(), name="password_changed"),
     path("forgotten-password/", views.ForgottenPasswordView.as_view(), name="password_forgotten"),

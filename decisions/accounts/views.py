@@ -7,18 +7,29 @@ Passwords exist only for local accounts: someone who signs in through their orga
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from decisions.accounts import throttle
-from decisions.accounts.forms import ChangePasswordForm, ForgottenPasswordForm, ResetPasswordForm
+from decisions.accounts import throttle, two_factor
+from decisions.accounts.forms import (
+    AuthenticatorSetUpForm,
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    ResetPasswordForm,
+    SecurityCodeForm,
+)
 from decisions.accounts.sessions import SIGNED_OUT_REASON
 
 
 def account(request):
     """Your account: password and two-factor, for local accounts."""
-    return render(request, "accounts/account.html")
+    context = {
+        "authenticator": two_factor.authenticator_of(request.user),
+        "two_factor_required": two_factor.two_factor_required(request.user),
+    }
+    return render(request, "accounts/account.html", context)
 
 
 def too_many_attempts(request):
@@ -97,3 +108,80 @@ class ResetPasswordView(auth_views.PasswordResetConfirmView):
 
 class ResetDoneView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_done.html"
+
+
+# --- Two-factor ------------------------------------------------------------------------------
+
+RECOVERY_CODES_TO_SHOW = "recovery_codes_to_show"
+
+
+def exempt(view):
+    view.two_factor_exempt = True
+    return view
+
+
+def safe_next(request, fallback: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(fallback)
+
+
+WRONG_CODE = "The security code is not correct or has already been used"
+
+
+@exempt
+def security_code(request):
+    """Enter the security code from the authenticator app (or a recovery code) after the password."""
+    if not two_factor.two_factor_required(request.user) or request.user.is_verified():
+        return redirect(safe_next(request))
+    if two_factor.authenticator_of(request.user) is None:
+        return redirect("accounts:two_factor_setup")
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.security_code_check(request=request, code=form.cleaned_data["code"]):
+            return redirect(safe_next(request))
+        form.add_error("code", WRONG_CODE)
+    context = {"form": form, "next": safe_next(request)}
+    return render(request, "accounts/security_code.html", context, status=400 if form.errors else 200)
+
+
+@exempt
+def two_factor_setup(request):
+    """Add an authenticator app: scan the QR code (or type the key), then enter its first code."""
+    if request.user.is_verified() or not request.user.has_usable_password():
+        return redirect("accounts:account")
+    device = two_factor.authenticator_start(user=request.user)
+    form = AuthenticatorSetUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.authenticator_confirm(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            request.session[RECOVERY_CODES_TO_SHOW] = codes
+            return redirect(
+                reverse("accounts:recovery_codes") + "?" + urlencode({"next": safe_next(request)})
+            )
+        form.add_error("code", WRONG_CODE)
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code_image(device),
+        "secret": two_factor.secret_for_typing(device),
+        "next": safe_next(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=400 if form.errors else 200)
+
+
+def recovery_codes(request):
+    """Show new recovery codes once. A POST makes a new set (the old codes stop working)."""
+    if request.method == "POST":
+        if not request.user.is_verified():
+            return redirect("accounts:account")
+        request.session[RECOVERY_CODES_TO_SHOW] = two_factor.recovery_codes_new(user=request.user)
+        return redirect("accounts:recovery_codes")
+    codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
