@@ -14,6 +14,7 @@ Environment variables:
     EMAIL_*, DEFAULT_FROM_EMAIL  SMTP server for password reset links.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -128,7 +129,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "decisions.accounts.oidc.Backend",  # does nothing unless OIDC_ISSUER is set
 ]
+
+# Single sign-on with the organisation's OpenID Connect provider (decisions.accounts.oidc, README).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USER_CLAIM = os.environ.get("OIDC_USER_CLAIM", "sub")  # "oid" for Microsoft Entra ID
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "")  # e.g. "groups"; empty: roles set in admin
+OIDC_GROUP_ROLES = json.loads(os.environ.get("OIDC_GROUP_ROLES", "{}"))  # {"<group>": "Manager", ...}
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_TIMEOUT = 10
+OIDC_CLOCK_LEEWAY = 60
+OIDC_CREATE_USER = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

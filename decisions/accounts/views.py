@@ -7,12 +7,13 @@ Passwords exist only for local accounts: someone who signs in through their orga
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from decisions.accounts import throttle, two_factor
+from decisions.accounts import oidc, throttle, two_factor
 from decisions.accounts.forms import (
     AuthenticatorSetUpForm,
     ChangePasswordForm,
@@ -49,10 +50,21 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["single_sign_on"] = oidc.enabled()
         context["signed_out_reason"] = self.request.session.pop(SIGNED_OUT_REASON, None)
         context["absolute_hours"] = settings.SESSION_ABSOLUTE_AGE // 3600
         context["password_reset"] = True
         return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out here, and at the organisation's provider too when signed in through it."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        provider_url = oidc.provider_logout_url(request, id_token) if id_token else None
+        return HttpResponseRedirect(provider_url) if provider_url else response
 
 
 class ChangePasswordView(auth_views.PasswordChangeView):

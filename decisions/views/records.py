@@ -11,7 +11,9 @@ from decisions.models import AccessLog, Decision, LocalSettings, Role
 
 
 def home(request):
-    """Each role's own starting page."""
+    """Each role's own starting page; someone with no role yet is told to ask for one."""
+    if not selectors.user_roles(request.user):
+        return render(request, "accounts/no_role.html")
     if selectors.user_has_role(request.user, Role.MANAGER):
         return redirect("manager:queue")
     if selectors.user_has_role(request.user, Role.AUDITOR):
