@@ -56,7 +56,7 @@ class Provider:
 
 @pytest.fixture(scope="session")
 def provider_factory():
-    """Start providers on demand, one per kind (normal, clock behind, wrong audience); stop them at the end."""
+    """Start providers on demand, one per kind (normal, clock behind, wrong audience)."""
     started: dict[tuple, Provider] = {}
 
     def start(redirect_base: str = "http://testserver", **env) -> Provider:
