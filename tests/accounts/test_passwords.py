@@ -123,3 +123,34 @@ def test_reset_form_errors(client, db):
 
     assert "Enter an email address in the correct format" in response.content.decode()
     assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.parametrize("password", ["Safeguarding2026!", "my-password-123", "Your organisation 1"])
+def test_a_password_built_on_a_context_word_is_refused(practitioner_client, practitioner, password):
+    response = practitioner_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+
+    assert "too easy to guess" in response.content.decode()
+    practitioner.refresh_from_db()
+    assert practitioner.check_password(PASSWORD)
+
+
+def test_a_long_passphrase_of_any_characters_is_accepted(practitioner_client, practitioner):
+    long = "correct horse 🐎 battery staple, a very long one: " + "x" * 30  # 64+ characters
+
+    practitioner_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": long, "new_password2": long},
+    )
+
+    practitioner.refresh_from_db()
+    assert practitioner.check_password(long)
+
+
+def test_turning_off_a_local_account_ends_its_sessions(practitioner_client, practitioner):
+    practitioner.is_active = False
+    practitioner.save()
+
+    assert practitioner_client.get(reverse("decisions:my_decisions")).status_code == 302
