@@ -165,6 +165,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in kept (security log), not only the count
 SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
 # axes.W006 asks for "ip_address" in axes' lockout: addresses are limited, by the throttle above,
 # with their own (higher) limit, since axes has one limit for every parameter.
