@@ -154,3 +154,19 @@ def test_turning_off_a_local_account_ends_its_sessions(practitioner_client, prac
     practitioner.save()
 
     assert practitioner_client.get(reverse("decisions:my_decisions")).status_code == 302
+
+
+def test_password_fields_are_masked_and_welcome_password_managers(client, practitioner):
+    pages = [client.get(reverse("login")).content.decode()]
+    client.force_login(practitioner)
+    pages.append(client.get(reverse("accounts:password_change")).content.decode())
+
+    fields = [
+        field
+        for page in pages
+        for field in re.findall(r"<input[^>]*name=\"[a-z_]*password[0-9]?\"[^>]*>", page)
+    ]
+    assert len(fields) == 4
+    for field in fields:
+        assert 'type="password"' in field
+        assert 'autocomplete="off"' not in field
