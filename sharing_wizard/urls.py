@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from decisions.accounts import oidc
 from decisions.accounts import views as account_views
@@ -22,5 +23,11 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("audit/", include("decisions.audit_urls")),
     path("manage/", include("decisions.manager_urls")),
+    # One sign-in page for everyone: the admin's own would skip the address throttle and two-factor.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -234,3 +234,9 @@ def test_odd_bytes_in_any_part_of_a_page_address_never_fail(client, make_user, t
         ]:
             response = client.get(url)
             assert response.status_code in {200, 302, 400, 404}, (role, url, response.status_code)
+
+
+def test_an_administrator_starts_in_the_admin(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 12))
+
+    assert client.get(reverse("home"))["Location"] == reverse("admin:index")

@@ -50,6 +50,7 @@ PAGES = {
     "home": page(),
     "login": page(public=True),
     "logout": page(public=True),
+    "admin_login": page(public=True),
     # Single sign-on is off in this matrix (tests/oidc covers it on): its pages do not exist.
     "oidc_authentication_init": page(own=frozenset(), absent=True),
     "oidc_authentication_callback": page(own=frozenset(), absent=True),

@@ -12,7 +12,10 @@ from decisions.models import AccessLog, Decision, LocalSettings, Role
 
 def home(request):
     """Each role's own starting page; someone with no role yet is told to ask for one."""
-    if not selectors.user_roles(request.user):
+    roles = selectors.user_roles(request.user)
+    if request.user.is_staff and roles <= {Role.ADMINISTRATOR}:
+        return redirect("admin:index")
+    if not roles:
         return render(request, "accounts/no_role.html")
     if selectors.user_has_role(request.user, Role.MANAGER):
         return redirect("manager:queue")

@@ -102,3 +102,14 @@ def test_production_cookies_are_secure_and_sent_for_the_whole_host():
     result = manage("shell", "-c", code, env=PRODUCTION)
 
     assert result.stdout.strip().splitlines()[-1] == "True True / / None None 36000", result.stderr
+
+
+def test_the_admin_has_no_sign_in_page_of_its_own(django_user_model):
+    django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client = Client()
+
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+
+    assert response.status_code in (301, 302)
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
