@@ -38,12 +38,20 @@ ALWAYS = frozenset({Role.MANAGER, Role.AUDITOR, Role.ADMINISTRATOR})
 
 
 def two_factor_required(user: AbstractBaseUser) -> bool:
-    """Whether this person must give a second factor after their password."""
+    """Whether this person must give a second factor after their password.
+
+    Also anyone who has set up an authenticator app, though not required to: having one and
+    not being asked for it would be a false sense of safety.
+    """
     if not user.is_authenticated or not user.has_usable_password():
         return False
     if user.is_staff or user.is_superuser or user_roles(user) & ALWAYS:
         return True
-    return settings.TWO_FACTOR_PRACTITIONERS
+    if settings.TWO_FACTOR_PRACTITIONERS:
+        return True
+    if not hasattr(user, "_has_authenticator"):
+        user._has_authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return user._has_authenticator
 
 
 def authenticator_of(user: AbstractBaseUser) -> TOTPDevice | None:

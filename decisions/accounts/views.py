@@ -162,9 +162,15 @@ def security_code(request):
 
 @exempt
 def two_factor_setup(request):
-    """Add an authenticator app: scan the QR code (or type the key), then enter its first code."""
+    """Add an authenticator app: scan the QR code (or type the key), then enter its first code.
+
+    Only for someone with no authenticator yet: otherwise a password alone could replace the
+    app, and with it the second factor. A lost app is removed by an administrator.
+    """
     if request.user.is_verified() or not request.user.has_usable_password():
         return redirect("accounts:account")
+    if two_factor.authenticator_of(request.user) is not None:
+        return redirect("accounts:security_code")
     device = two_factor.authenticator_start(user=request.user)
     form = AuthenticatorSetUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

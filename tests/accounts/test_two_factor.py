@@ -161,3 +161,27 @@ def test_sign_out_works_before_the_code(manager):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_password_alone_cannot_replace_the_authenticator(manager):
+    set_up(password_sign_in("morgan"), manager)
+    original = TOTPDevice.objects.get(user=manager, confirmed=True)
+    attacker = password_sign_in("morgan")  # knows the password, not the phone
+
+    page = attacker.get(reverse("accounts:two_factor_setup"))
+    attacker.post(reverse("accounts:two_factor_setup"), {"code": "123456"})
+
+    assert page["Location"].startswith(reverse("accounts:security_code"))
+    assert list(TOTPDevice.objects.filter(user=manager)) == [original]
+    assert attacker.get(reverse("manager:queue")).status_code == 302
+
+
+def test_a_practitioner_who_chose_two_factor_is_asked_for_it(practitioner):
+    client = password_sign_in("pat")
+    set_up(client, practitioner)
+
+    again = password_sign_in("pat")
+
+    assert again.get(reverse("decisions:my_decisions"))["Location"].startswith(
+        reverse("accounts:security_code")
+    )
