@@ -193,13 +193,21 @@ def two_factor_setup(request):
 
 
 def recovery_codes(request):
-    """Show new recovery codes once. A POST makes a new set (the old codes stop working)."""
-    if request.method == "POST":
-        if not request.user.is_verified():
-            return redirect("accounts:account")
-        request.session[RECOVERY_CODES_TO_SHOW] = two_factor.recovery_codes_new(user=request.user)
-        return redirect("accounts:recovery_codes")
+    """Show new recovery codes once; making a new set first asks for a current security code.
+
+    Asking again stops someone at an unlocked, signed-in computer from taking the codes that
+    would let them sign in as this person later (ASVS 7.5.1).
+    """
     codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
-    if not codes:
+    if codes and request.method == "GET":
+        return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
+    if two_factor.authenticator_of(request.user) is None or not request.user.is_verified():
         return redirect("accounts:account")
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
+    form = SecurityCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.security_code_check(request=request, code=form.cleaned_data["code"]):
+            request.session[RECOVERY_CODES_TO_SHOW] = two_factor.recovery_codes_new(user=request.user)
+            return redirect("accounts:recovery_codes")
+        form.add_error("code", WRONG_CODE)
+    context = {"form": form}
+    return render(request, "accounts/new_recovery_codes.html", context, status=400 if form.errors else 200)

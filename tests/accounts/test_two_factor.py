@@ -112,12 +112,16 @@ def test_a_recovery_code_works_once(manager):
     assert again.post(reverse("accounts:security_code"), {"code": codes[0]}).status_code == 400
 
 
-def test_new_recovery_codes_replace_the_old_ones(manager):
+def test_new_recovery_codes_need_a_security_code_and_replace_the_old_ones(manager):
     client = password_sign_in("morgan")
     old = set_up(client, manager)
 
-    page = client.post(reverse("accounts:recovery_codes"), follow=True).content.decode()
-    new = re.findall(r"<code>([a-z0-9]{10})</code>", page)
+    assert "Get new recovery codes" in client.get(reverse("accounts:recovery_codes")).content.decode()
+    wrong = client.post(reverse("accounts:recovery_codes"), {"code": "000000"})
+    assert wrong.status_code == 400
+    TOTPDevice.objects.filter(user=manager).update(throttling_failure_count=0)  # no wait in a test
+    page = client.post(reverse("accounts:recovery_codes"), {"code": code_for(manager, later=1)}, follow=True)
+    new = re.findall(r"<code>([a-z0-9]{10})</code>", page.content.decode())
 
     assert len(new) == 10 and not set(new) & set(old)
     assert (
