@@ -76,6 +76,12 @@ def test_a_manager_sets_up_two_factor_and_signs_in_with_a_code(page: Page, make_
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe(page)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("another-long-passphrase-2026")
+    page.get_by_label("Confirm your new password").fill("another-long-passphrase-2026")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Your password has been changed", level=1)).to_be_visible()
+    axe(page)
 
 
 def test_forgotten_password_pages(page: Page, make_user, team):
@@ -90,4 +96,42 @@ def test_forgotten_password_pages(page: Page, make_user, team):
     page.get_by_label("Email address").fill("pat@example.org")
     page.get_by_role("button", name="Send a reset link").click()
     expect(page.get_by_role("heading", name="Check your email", level=1)).to_be_visible()
+    axe(page)
+
+
+def test_reset_a_forgotten_password_from_the_emailed_link(page: Page, make_user, team, mailoutbox):
+    import re
+
+    user = make_user("pat", Role.PRACTITIONER, team)
+    user.email = "pat@example.org"
+    user.save()
+    page.goto("/account/forgotten-password/")
+    page.get_by_label("Email address").fill("pat@example.org")
+    page.get_by_role("button", name="Send a reset link").click()
+    expect(page.get_by_role("heading", name="Check your email", level=1)).to_be_visible()
+
+    link = re.search(r"https?://\S+/account/reset/\S+", mailoutbox[0].body).group(0)
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Choose a new password", level=1)).to_be_visible()
+    axe(page)
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Confirm your new password").fill("short")
+    page.get_by_role("button", name="Save new password").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe(page)
+    new = "a-long-and-new-passphrase-2026"
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Confirm your new password").fill(new)
+    page.get_by_role("button", name="Save new password").click()
+    expect(page.get_by_role("heading", name="Your password has been reset", level=1)).to_be_visible()
+    axe(page)
+
+    page.get_by_role("link", name="Sign in with your new password").click()
+    page.get_by_label("Username").fill("pat")
+    page.get_by_label("Password", exact=True).fill(new)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My decisions", level=1)).to_be_visible()
+
+    page.goto(link)
+    expect(page.get_by_role("heading", name="This link has expired", level=1)).to_be_visible()
     axe(page)
