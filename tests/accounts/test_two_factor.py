@@ -189,3 +189,22 @@ def test_a_practitioner_who_chose_two_factor_is_asked_for_it(practitioner):
     assert again.get(reverse("decisions:my_decisions"))["Location"].startswith(
         reverse("accounts:security_code")
     )
+
+
+def test_the_admin_can_remove_a_lost_authenticator_but_never_see_its_key(client, manager, django_user_model):
+    codes = set_up(password_sign_in("morgan"), manager)
+    device = TOTPDevice.objects.get(user=manager)
+    client.force_login(django_user_model.objects.create_superuser("root", password=PASSWORD))
+
+    pages = [
+        client.get("/admin/otp_totp/totpdevice/").content.decode(),
+        client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode(),
+        client.get("/admin/otp_static/staticdevice/").content.decode(),
+    ]
+    assert all(device.key not in page and codes[0] not in page for page in pages)
+    assert "morgan" in pages[0]
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+
+    assert not TOTPDevice.objects.filter(user=manager).exists()
+    again = password_sign_in("morgan")
+    assert again.get(reverse("manager:queue"))["Location"].startswith(reverse("accounts:two_factor_setup"))
