@@ -11,7 +11,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
 
-        from decisions.accounts import sessions
+        from decisions.accounts import oidc, sessions
 
         user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="accounts-stamp-sign-in")
+        checks.register(oidc.check_settings, checks.Tags.security)

@@ -285,8 +285,26 @@ def provider_logout_url(request, id_token: str) -> str | None:
     return f"{endpoint}?{query}"
 
 
-def check_group_roles(mapping: dict) -> dict:
-    unknown = set(mapping.values()) - set(Role.values)
+def check_settings(app_configs=None, **kwargs) -> list:
+    """A system check: group mapping onto roles that exist, and a whole client configuration."""
+    from django.core import checks
+
+    errors = []
+    if not isinstance(settings.OIDC_GROUP_ROLES, dict):
+        return [checks.Error("OIDC_GROUP_ROLES must be a JSON object of group: role.", id="accounts.E001")]
+    unknown = set(settings.OIDC_GROUP_ROLES.values()) - set(Role.values)
     if unknown:
-        raise ImproperlyConfigured(f"OIDC_GROUP_ROLES maps to unknown roles: {sorted(unknown)}")
-    return mapping
+        errors.append(
+            checks.Error(
+                f"OIDC_GROUP_ROLES maps groups to roles that do not exist: {sorted(unknown)}",
+                hint=f"Use one of {sorted(Role.values)}.",
+                id="accounts.E002",
+            )
+        )
+    if settings.OIDC_ISSUER and not (settings.OIDC_RP_CLIENT_ID and settings.OIDC_RP_CLIENT_SECRET):
+        errors.append(
+            checks.Error(
+                "OIDC_ISSUER is set without OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.", id="accounts.E003"
+            )
+        )
+    return errors

@@ -176,3 +176,12 @@ def test_without_configuration_there_is_no_single_sign_on(client, settings):
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback") + "?code=x&state=y").status_code == 404
     assert "organisation account" not in client.get(reverse("login")).content.decode()
+
+
+def test_a_mapping_to_a_role_that_does_not_exist_stops_the_service_starting(settings):
+    from decisions.accounts.oidc import check_settings
+
+    settings.OIDC_GROUP_ROLES = {"sw-managers": "Boss"}
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_SECRET = "https://login.example.org", ""
+
+    assert {error.id for error in check_settings()} == {"accounts.E002", "accounts.E003"}
