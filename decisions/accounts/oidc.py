@@ -23,6 +23,7 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404
@@ -287,8 +288,6 @@ def provider_logout_url(request, id_token: str) -> str | None:
 
 def check_settings(app_configs=None, **kwargs) -> list:
     """A system check: group mapping onto roles that exist, and a whole client configuration."""
-    from django.core import checks
-
     errors = []
     if not isinstance(settings.OIDC_GROUP_ROLES, dict):
         return [checks.Error("OIDC_GROUP_ROLES must be a JSON object of group: role.", id="accounts.E001")]
