@@ -1,8 +1,13 @@
-"""Admin: users, teams and local settings are editable; decision records are read-only."""
+"""Admin: administrators manage people, teams and local settings here, and nothing else.
+
+Decision records, addenda, reviews and the logs are not in the admin at all: auditors read them
+through the audit pages, where every view is written to the access log. An administrator who
+could browse records here would read every team's decisions with no trace (issue 9).
+"""
 
 from django.contrib import admin
 
-from decisions.models import Addendum, Decision, LocalSettings, Team
+from decisions.models import LocalSettings, Team
 
 
 @admin.register(Team)
@@ -19,31 +24,3 @@ class LocalSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records are append-only: the admin may look, never change."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "case_reference", "outcome", "emergency", "author", "team", "created_at"]
-    list_filter = ["outcome", "emergency", "needs_attention", "team"]
-    search_fields = ["reference", "case_reference"]
-    list_select_related = ["author", "team"]
-    exclude = ["form_data"]
-
-
-@admin.register(Addendum)
-class AddendumAdmin(ReadOnlyAdmin):
-    list_display = ["decision", "kind", "author", "created_at"]
-    list_select_related = ["decision", "author"]

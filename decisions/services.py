@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from decisions.access import can_record_decisions
 from decisions.models import AccessLog, Addendum, Decision, Draft, LocalSettings
 from decisions.questions import law, registry
 from decisions.questions.base import (
@@ -144,7 +145,11 @@ def decision_record(
     organisation, a share with no safeguarding role outside an emergency) is refused. The draft's
     id is the decision's submission key (unique in the database), so a double click or a
     resubmitted page returns the decision already stored instead of making a second one.
+    Only someone who may record decisions does, and always in a team (``access``): whatever a
+    browser posts, no decision is stored without a team or by an auditor or administrator.
     """
+    if not can_record_decisions(author):
+        raise NotAllowed("Only practitioners and managers in a team can record a decision.")
     existing = Decision.objects.filter(submission_key=draft_id).first()
     if existing is not None:
         return existing
@@ -298,6 +303,11 @@ def access_log_record(*, request, action: str, decision: Decision | None = None,
         user=request.user,
         action=action,
         decision=decision,
-        target=target[:200],
-        path=request.get_full_path()[:500],
+        target=printable(target)[:200],
+        path=printable(request.get_full_path())[:500],
     )
+
+
+def printable(text: str) -> str:
+    """Text as PostgreSQL can store it: a NUL byte (refused by the database) written as ``\\x00``."""
+    return text.replace("\x00", "\\x00")

@@ -8,8 +8,13 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS  Comma-separated origins (https://example.org) behind a proxy.
     SECURE_SSL_REDIRECT   "false" when TLS ends at a proxy that already redirects.
     SESSION_COOKIE_AGE    Seconds of inactivity before sign-out (default 2 hours).
+    SESSION_ABSOLUTE_AGE  Seconds from sign-in to sign-out, however active (default 10 hours).
+    TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
+    SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
+    EMAIL_*, DEFAULT_FROM_EMAIL  SMTP server for password reset links.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -55,19 +60,29 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "decisions",
     "decisions.checkpoints",
+    "decisions.accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "decisions.middleware.CookieHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "decisions.accounts.sessions.SessionLifetimeMiddleware",
+    "decisions.middleware.RequestHygieneMiddleware",
+    "decisions.middleware.RefusalLogMiddleware",
     "decisions.middleware.LoginRequiredMiddleware",
+    "decisions.accounts.two_factor.TwoFactorMiddleware",
     "decisions.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,20 +137,67 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "decisions.accounts.oidc.Backend",  # does nothing unless OIDC_ISSUER is set
 ]
+
+# Single sign-on with the organisation's OpenID Connect provider (decisions.accounts.oidc, README).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USER_CLAIM = os.environ.get("OIDC_USER_CLAIM", "sub")  # "oid" for Microsoft Entra ID
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "")  # e.g. "groups"; empty: roles set in admin
+OIDC_GROUP_ROLES = json.loads(os.environ.get("OIDC_GROUP_ROLES", "{}"))  # {"<group>": "Manager", ...}
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_TIMEOUT = 10
+OIDC_CLOCK_LEEWAY = 60
+OIDC_CREATE_USER = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "decisions.accounts.validators.ContextWordsValidator"},
 ]
+PASSWORD_CONTEXT_WORDS = env_list("PASSWORD_CONTEXT_WORDS")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in: an account locks after 5 failures from anywhere (axes); an address may fail
+# SIGN_IN_ADDRESS_LIMIT times over all accounts before it must wait (decisions.accounts.throttle).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in kept (security log), not only the count
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "10"))
+# axes.W006 asks for "ip_address" in axes' lockout: addresses are limited, by the throttle above,
+# with their own (higher) limit, since axes has one limit for every parameter.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for one hour
+
+# Two-factor (decisions.accounts.two_factor): always for managers, auditors and administrators
+# with a local account; for practitioners with a local account when this is on.
+TWO_FACTOR_PRACTITIONERS = env_bool("TWO_FACTOR_PRACTITIONERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Information sharing decisions")
+
+# Email (password reset links). Nothing personal is ever put in an email.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 AXES_LOCKOUT_TEMPLATE = "429.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
@@ -166,6 +228,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # Sessions: answers live in server-side drafts, so a short session loses nothing.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
+# However active, a session ends this long after sign-in (decisions.accounts.sessions).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 # The timeout warning opens this many seconds before the session ends (GOV.UK: two minutes).
 SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
@@ -180,6 +244,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE = not DEBUG
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# "__Host-" cookies are only accepted over HTTPS, for this host alone and the whole path, so no
+# other host (a sibling subdomain) can set or overwrite them. Plain names for HTTP development.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE else "csrftoken"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if SECURE else "0"))

@@ -11,6 +11,8 @@ from sharing_wizard.settings import *  # noqa: F403
 # The live server for browser tests speaks plain HTTP.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "sessionid"  # a "__Host-" cookie needs HTTPS
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
 # pytest-django's live_server cannot serve hashed static file names.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

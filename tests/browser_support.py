@@ -83,3 +83,32 @@ def axe_check(page: Page, *, impacts=("serious", "critical")) -> None:
         lines = [f"axe: {len(violations)} serious/critical violation(s) on {page.url} ({page.title()!r}):"]
         lines.extend(describe_violations(violations))
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def security_code_from_key(secret: str, later: int = 0) -> str:
+    """What an authenticator app shows for the key on the set-up page, now or ``later`` steps on."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    key = secret.replace(" ", "")
+    totp = TOTP(base64.b32decode(key + "=" * (-len(key) % 8)))
+    totp.time = time.time() + later * 30
+    return f"{totp.token():06d}"
+
+
+def pass_two_factor(page: Page) -> str | None:
+    """After the password: if the service asks to set up an authenticator app, do it as a person
+    would (type the key shown into the "app", enter its code, go on from the recovery codes).
+    Returns the key, for entering codes at later sign-ins."""
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+    if "/account/two-factor/set-up/" not in page.url:
+        return None
+    page.get_by_text("I cannot scan the QR code").click()
+    secret = page.locator(".app-secret-key").text_content().strip()
+    page.get_by_label("Security code").fill(security_code_from_key(secret))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="I have saved my recovery codes").click()
+    page.wait_for_url(lambda url: "/account/" not in url)
+    return secret

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from decisions.models import LocalSettings, Role, Team
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
@@ -11,6 +12,35 @@ from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def verify_second_factor(client: Client, user) -> None:
+    """Mark the client's session as having passed two-factor, with a (new) authenticator app."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``client.force_login`` stands for a finished sign-in, second factor included, as it did
+    before two-factor existed. Sign-in itself (password, code) is tested in tests/accounts."""
+    from decisions.accounts.two_factor import two_factor_required
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if two_factor_required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

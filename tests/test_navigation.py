@@ -39,7 +39,11 @@ def user_with(make_user, team):
 def test_practitioner_sees_only_their_menu_with_the_page_marked(client, user_with):
     client.force_login(user_with(Role.PRACTITIONER))
     html = client.get(reverse("decisions:my_decisions")).content.decode()
-    assert menu(html) == [("My decisions", "page"), ("Start a decision", None)]
+    assert menu(html) == [
+        ("My decisions", "page"),
+        ("Start a decision", None),
+        ("Your account: signed in as Practitioner", None),
+    ]
     assert '<li class="govuk-service-navigation__item govuk-service-navigation__item--active">' in html
 
 
@@ -58,6 +62,7 @@ def test_manager_and_auditor_menus_come_with_their_roles(client, user_with):
         "Export log",
         "Access log",
         "Retention review",
+        "Your account: signed in as Manager-Auditor",
     ]
 
 

@@ -4,7 +4,6 @@ Every page is for auditors only; anyone else gets "page not found", as for a rec
 Every page view and every export is itself written to the access log.
 """
 
-import functools
 import uuid
 
 from crispy_forms.layout import Layout
@@ -12,11 +11,12 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from decisions import exports, services
+from decisions.access import role_required
 from decisions.checkpoints.services import verify_log
 from decisions.filters import filtered_access_log
 from decisions.forms import page_form_helper
@@ -24,17 +24,8 @@ from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.pagination import paginate
 from decisions.questions.base import Outcome
 from decisions.retention import decisions_due_for_review
-from decisions.selectors import user_has_role
 
-
-def auditors_only(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not user_has_role(request.user, Role.AUDITOR):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+auditors_only = role_required(Role.AUDITOR)
 
 
 class PeriodField(DateInputField):

@@ -5,7 +5,6 @@ through ``decisions.reviews``, which scopes it to the teams the manager manages.
 """
 
 import datetime
-import functools
 from urllib.parse import urlencode
 
 from crispy_forms_gds.layout import Field, Layout, Size
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from decisions import answers as answer_display
 from decisions import reviews, services
+from decisions.access import REFUSED_TARGET, refuse, role_required
 from decisions.filters import ReviewQueueFilter, filtered_access_log
 from decisions.forms import page_form_helper
 from decisions.govuk import ConditionalQuestion, RevealingRadios, select
@@ -26,7 +26,6 @@ from decisions.pagination import paginate
 from decisions.questions.base import Outcome
 from decisions.questions.diagram import flowchart
 from decisions.reviews import Section
-from decisions.selectors import user_has_role
 
 # What a list row shows: the large JSON answers stay in the database.
 LIST_FIELDS = (
@@ -57,17 +56,7 @@ ACTION_HINTS = {
 }
 
 
-def manager_required(view):
-    """Managers only. Anyone else: 404, and the refusal is logged."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not user_has_role(request.user, Role.MANAGER):
-            services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=request.path)
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+manager_required = role_required(Role.MANAGER)  # anyone else: 404, logged as a refusal
 
 
 def count_label(count: int) -> str:
@@ -174,8 +163,7 @@ class ReviewForm(forms.Form):
 def review(request, reference: str):
     decision = reviews.team_decision_for(request.user, reference)
     if decision is None:
-        services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=reference)
-        raise Http404("No such decision")
+        refuse(request, reference)
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_REVIEW, decision=decision, target=reference
     )
@@ -238,8 +226,8 @@ def chronology(request):
         context["events"] = reviews.chronology(request.user, case)
         if context["events"]:
             services.access_log_record(request=request, action=AccessLog.Action.VIEW_CHRONOLOGY, target=case)
-        else:
-            services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=case)
+        else:  # logged as a refusal by the middleware, naming the case asked for
+            setattr(request, REFUSED_TARGET, case)
             status = 404
     return render(request, "manager/chronology.html", context, status=status)
 

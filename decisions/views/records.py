@@ -1,11 +1,11 @@
 """Pages about recorded decisions: "My decisions", a decision, its print view, addenda."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from decisions import answers as answer_display
 from decisions import reviews, selectors, services
+from decisions.access import records_decisions, refuse
 from decisions.forms import AddendumForm, AdviceReceivedForm, ReconsiderForm
 from decisions.models import AccessLog, Addendum, Decision, LocalSettings, Role
 from decisions.questions import registry
@@ -14,7 +14,12 @@ from decisions.questions.diagram import flowchart
 
 
 def home(request):
-    """Each role's own starting page."""
+    """Each role's own starting page; someone with no role yet is told to ask for one."""
+    roles = selectors.user_roles(request.user)
+    if request.user.is_staff and roles <= {Role.ADMINISTRATOR}:
+        return redirect("admin:index")
+    if not roles:
+        return render(request, "accounts/no_role.html")
     if selectors.user_has_role(request.user, Role.MANAGER):
         return redirect("manager:queue")
     if selectors.user_has_role(request.user, Role.AUDITOR):
@@ -30,6 +35,7 @@ def guidance_page(request):
     return render(request, "decisions/guidance.html", {"question_set": question_set, "others": others})
 
 
+@records_decisions
 def start_page(request):
     return render(request, "decisions/start.html", {"local": LocalSettings.load()})
 
@@ -45,8 +51,7 @@ def visible_decision(request, reference: str, action: str = AccessLog.Action.VIE
     """The decision, if the user may see it; the view is logged. Out of scope: 404, logged too."""
     decision = selectors.decision_for(request.user, reference)
     if decision is None:
-        services.access_log_record(request=request, action=AccessLog.Action.DENIED, target=reference)
-        raise Http404("No such decision")
+        refuse(request, reference)
     services.access_log_record(request=request, action=action, decision=decision, target=reference)
     return decision
 
@@ -85,10 +90,16 @@ def confirmation(request, reference: str):
 
 
 def own_decision(request, reference: str) -> Decision:
-    """Only the decision's author adds to it (managers review: a separate action)."""
-    decision = visible_decision(request, reference)
-    if decision.author_id != request.user.pk:
-        raise Http404("No such decision")
+    """Only the decision's author adds to it (managers review: a separate action).
+
+    Anyone else is refused before anything is shown, so the refusal is logged as one, not as a view.
+    """
+    decision = selectors.decision_for(request.user, reference)
+    if decision is None or decision.author_id != request.user.pk:
+        refuse(request, reference)
+    services.access_log_record(
+        request=request, action=AccessLog.Action.VIEW_DECISION, decision=decision, target=reference
+    )
     return decision
 
 
@@ -128,6 +139,7 @@ def answer_concern(request, reference: str):
     )
 
 
+@records_decisions
 def continue_after_advice(request, reference: str):
     decision = own_decision(request, reference)
     if not decision.awaiting_advice or decision.continuations.exists():

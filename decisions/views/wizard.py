@@ -12,6 +12,7 @@ from formtools.wizard.views import NamedUrlWizardView, normalize_name
 
 from decisions import answers as answer_display
 from decisions import selectors, services
+from decisions.access import records_decisions
 from decisions.middleware import PENDING_ANSWERS
 from decisions.models import Decision, LocalSettings
 from decisions.questions import registry
@@ -193,16 +194,21 @@ class DecisionWizard(NamedUrlWizardView):
             )
         except services.DecisionIncomplete:
             return redirect(self.get_step_url(self.result().route[-1]))
-        except (services.DecisionIncoherent, services.NotAllowed) as error:
+        except services.DecisionIncoherent as error:
             messages.error(self.request, str(error))
             return redirect(self.get_step_url(Step.CHECK))
+        except services.NotAllowed as error:
+            raise Http404("No such page") from error
         return redirect("decisions:confirmation", reference=decision.reference)
 
 
-decision_wizard = DecisionWizard.as_view(url_name="decisions:wizard", done_step_name="done")
+decision_wizard = records_decisions(
+    DecisionWizard.as_view(url_name="decisions:wizard", done_step_name="done")
+)
 decision_wizard.keeps_answers_across_sign_in = True
 
 
+@records_decisions
 def first_question(request):
     """The first question. There is no draft until it is answered, so "Start now" leaves nothing
     behind; the first answer makes the draft and goes on to the next page."""
@@ -232,6 +238,7 @@ def first_question(request):
     return render(request, "decisions/wizard_step.html", context)
 
 
+@records_decisions
 def delete_draft(request, draft_id):
     """Delete an unfinished decision, after a confirmation page."""
     draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
@@ -244,6 +251,7 @@ def delete_draft(request, draft_id):
     return render(request, "decisions/delete_draft.html", {"draft": draft})
 
 
+@records_decisions
 def resume(request, draft_id):
     draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
     if draft is None:

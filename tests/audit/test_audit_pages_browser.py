@@ -3,7 +3,7 @@
 import pytest
 
 from tests.audit.conftest import create_decision
-from tests.browser_support import axe_check
+from tests.browser_support import axe_check, pass_two_factor
 from tests.conftest import PASSWORD
 
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
@@ -24,6 +24,7 @@ def auditor_page(chromium_browser, live_server, live_roles, make_user, team):
     page.get_by_label("Username").fill(auditor.username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_two_factor(page)
     page.wait_for_url("**/audit/**")
     yield page
     context.close()

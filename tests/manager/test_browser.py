@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from decisions.models import ReviewEvent
 from decisions.questions.base import Outcome
-from tests.browser_support import axe_check
+from tests.browser_support import axe_check, pass_two_factor
 from tests.conftest import PASSWORD
 
 
@@ -31,6 +31,7 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/sign-in/"))
+    pass_two_factor(page)
 
 
 def test_manager_pages_are_accessible_and_work(page: Page, people, record_decision):
