@@ -93,7 +93,9 @@ def coherence_problems(
         criminal_offence=routing.get(Step.CRIMINAL_OFFENCE, ""),
         power=routing.get(Step.POWER, ""),
     )
-    if routing.get(Step.LAWFUL_BASIS) == law.NONE and result.outcome != Outcome.DO_NOT_SHARE:
+    if routing.get(Step.LAWFUL_BASIS) == law.NONE and Step.LAWFUL_BASIS not in result.questions_asked:
+        # "No lawful basis" is an answer only where the set asks for the basis before deciding (and
+        # then the answer is "do not share"); recording how information was shared needs a basis.
         problems.append("Information that is shared needs a lawful basis.")
     if routing.get(Step.RECIPIENT) == Answer.NO and not result.emergency:
         problems.append("Only share with someone who has a role in safeguarding.")

@@ -151,7 +151,7 @@ def offered_by_the_pages(question_set, result, answers, context) -> bool:
         Step.CRIMINAL_OFFENCE: {c.code for c in law.offered_criminal_offence(law_context)}
         | {"none", "not-sure"},
     }
-    if question_set.question(Step.LAWFUL_BASIS) and not result.significant_harm:
+    if Step.LAWFUL_BASIS in result.questions_asked:  # a "when" question: no basis, do not share
         offered[Step.LAWFUL_BASIS].add("none")
     if not result.emergency:
         offered[Step.RECIPIENT] = {"yes", "not-sure"}

@@ -182,7 +182,7 @@ def cleaned_answers(
         law_context=question_set.law_context(on_route(full_routing, result.route), context),
         emergency=result.emergency,
         significant_harm=result.significant_harm,
-        basis_can_end=question_set.question(Step.LAWFUL_BASIS) is not None and not result.significant_harm,
+        basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
     )
     for step in result.route:
         values = {**VALID_ANSWERS[step], **overrides.get(step, {})}

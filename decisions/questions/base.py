@@ -211,6 +211,7 @@ class Result:
     significant_harm: bool
     attention: tuple[Attention, ...]
     unsure_at: Step | None = None
+    questions_asked: tuple[Step, ...] = ()  # the "when" questions on the route
 
     @property
     def needs_attention(self) -> bool:
@@ -240,6 +241,7 @@ def evaluate(question_set: QuestionSet, answers: Routing, context: Context | Non
     """
     context = context or Context()
     route: list[Step] = [Step.TRIAGE]
+    asked: list[Step] = []
     emergency = referred = False
     attention: list[Attention] = []
 
@@ -249,7 +251,7 @@ def evaluate(question_set: QuestionSet, answers: Routing, context: Context | Non
             flags.insert(0, Attention.EMERGENCY_NOT_SHARE)
         if referred:
             flags.insert(0, Attention.SIGNIFICANT_HARM)
-        return Result(tuple(route), outcome, emergency, referred, tuple(flags), unsure_at)
+        return Result(tuple(route), outcome, emergency, referred, tuple(flags), unsure_at, tuple(asked))
 
     triage = answers.get(Step.TRIAGE)
     if triage not in (Answer.YES, Answer.NO):
@@ -281,8 +283,9 @@ def evaluate(question_set: QuestionSet, answers: Routing, context: Context | Non
     elif referred:
         outcome = Outcome.SHARE  # the referral is the share: no route after it ends "do not share"
     else:
-        asked, outcome, unsure_at = question_set.walk(answers)
-        route.extend(asked)
+        walked, outcome, unsure_at = question_set.walk(answers)
+        asked.extend(walked)
+        route.extend(walked)
         if outcome is None:
             return result()
 

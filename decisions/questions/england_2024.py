@@ -61,6 +61,7 @@ class EngageForm(StepForm):
         "engaged_with": (ENGAGED, "Select who you talked to"),
         "consent_details": (frozenset({"consent"}), "Enter who gave consent, when, and how it was recorded"),
     }
+    reveals = {"answer": {"consent": ("consent_details",)}}
 
 
 def public_body(answers, context) -> bool:

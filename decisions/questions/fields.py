@@ -15,6 +15,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from decisions.govuk import ConditionalQuestion, RevealingRadios
 from decisions.questions import law
 from decisions.questions.base import ANSWER_FIELD, Answer
 
@@ -152,13 +153,26 @@ class StepForm(forms.Form):
     question_field = ANSWER_FIELD
     # Follow-up fields that are required only after a particular answer: {field: (answers, message)}.
     required_after: dict[str, tuple[frozenset[str], str]] = {}
+    # Follow-up fields shown under the radio choice they follow (the GOV.UK conditional reveal):
+    # {radio field: {choice value: (field, ...)}}. Without JavaScript they are always shown.
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args, context: PageContext | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.context = context or PageContext()
         self.adapt(self.context)
         self.helper = page_form_helper()
-        self.helper.layout = Layout(*(self.layout_field(name) for name in self.fields))
+        self.helper.layout = self.build_layout()
+
+    def build_layout(self) -> Layout:
+        revealed = {
+            name
+            for radio, by_value in self.reveals.items()
+            if radio in self.fields
+            for names in by_value.values()
+            for name in names
+        }
+        return Layout(*(self.layout_field(name) for name in self.fields if name not in revealed))
 
     def adapt(self, context: PageContext) -> None:
         """Offer only what fits this draft (subclasses narrow their choices here)."""
@@ -172,9 +186,12 @@ class StepForm(forms.Form):
         field = self.fields[name]
         first = name == next(iter(self.fields))
         if isinstance(field.widget, forms.RadioSelect):
-            if first and self.is_question:
-                return Field.radios(name, legend_size=Size.LARGE, legend_tag="h1")
-            return Field.radios(name, legend_size=Size.MEDIUM)
+            size, tag = (Size.LARGE, "h1") if first and self.is_question else (Size.MEDIUM, "")
+            if name in self.reveals:
+                return self.revealing_radios(name, size, tag)
+            if tag:
+                return Field.radios(name, legend_size=size, legend_tag=tag)
+            return Field.radios(name, legend_size=size)
         if isinstance(field.widget, forms.Textarea):
             if first and self.is_question:
                 return Field.textarea(name, label_size=Size.LARGE, label_tag="h1")
@@ -182,6 +199,16 @@ class StepForm(forms.Form):
         if isinstance(field, DateInputField):
             return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
         return Field.text(name, label_size=Size.SMALL)
+
+    def revealing_radios(self, name: str, size: str, tag: str) -> RevealingRadios:
+        choices = []
+        for choice in self.fields[name].choices:
+            shown = [f for f in self.reveals[name].get(str(choice[0]), ()) if f in self.fields]
+            label = choice[1]
+            choices.append(
+                ConditionalQuestion(label, *(self.layout_field(f) for f in shown)) if shown else label
+            )
+        return RevealingRadios(name, *choices, legend_size=Size.for_legend(size), legend_tag=tag)
 
     def narrow(self, name: str, allowed: set[str]) -> None:
         """Keep only the choices of a radio field that fit this draft."""

@@ -184,6 +184,7 @@ class PurposeForm(StepForm):
     purpose = radios("What is the purpose?", PURPOSES, "Select the purpose", required=False)
     purpose_details = text("Describe the purpose (if another)", "Describe the purpose", required=False)
     required_after = {"purpose": (frozenset({Answer.YES}), "Select the purpose")}
+    reveals = {"answer": {Answer.YES: ("purpose", "purpose_details")}}
 
     def clean(self):
         cleaned = super().clean()
@@ -261,6 +262,7 @@ class PowerForm(StepForm):
     )
     other_power = text("If another: which power or duty?", "Enter the power or duty", required=False)
     required_after = {"other_power": (frozenset({law.OTHER_POWER}), "Enter the power or duty")}
+    reveals = {"answer": {law.OTHER_POWER: ("other_power",)}}
 
 
 class SpecialCategoryForm(StepForm):
@@ -363,6 +365,7 @@ class IdentitiesForm(StepForm):
             "Explain why you could not protect their details",
         ),
     }
+    reveals = {"answer": {"protected": ("recipient_asked",), "not-protected": ("not_protected_reason",)}}
 
 
 class MethodForm(StepForm):
@@ -436,9 +439,10 @@ class TransparencyForm(StepForm):
     not_told_reason = long_text(
         "Why have you not told them?", "Explain why you have not told them", required=False
     )
-    required_after = {
-        "not_told_reason": (frozenset({"no-risk", "no-other"}), "Explain why you have not told them")
-    }
+    # Not telling them because it would increase the risk is the guidance's own reason: it needs no
+    # more words. Any other reason is explained.
+    required_after = {"not_told_reason": (frozenset({"no-other"}), "Explain why you have not told them")}
+    reveals = {"answer": {"no-other": ("not_told_reason",)}}
 
 
 class WithholdForm(StepForm):
@@ -465,6 +469,8 @@ class WithholdForm(StepForm):
         hint="For example, you will ask your manager or the designated safeguarding lead to look at it.",
         required=False,
     )
+
+    reveals = {"discussed": {"disagreed": ("next_steps",)}}
 
     def clean(self):
         cleaned = super().clean()

@@ -60,6 +60,7 @@ class ConsentForm(StepForm):
         "consent_details": (frozenset({"given"}), "Enter who gave consent, when, and how it was recorded"),
         "not_sought_reason": (frozenset({"not-sought"}), "Select why you have not asked for consent"),
     }
+    reveals = {"answer": {"given": ("consent_details",), "not-sought": ("not_sought_reason",)}}
 
 
 class LawfulReasonForm(StepForm):

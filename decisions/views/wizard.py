@@ -77,8 +77,7 @@ class DecisionWizard(NamedUrlWizardView):
             law_context=self.question_set.law_context(on_route(self.routing(), result.route), self.context),
             emergency=result.emergency,
             significant_harm=result.significant_harm,
-            basis_can_end=self.question_set.question(Step.LAWFUL_BASIS) is not None
-            and not result.significant_harm,
+            basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
             policy_document_url=LocalSettings.load().appropriate_policy_document_url,
         )
 
