@@ -28,6 +28,15 @@ def _duration(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+def _lifetime(seconds: int | None) -> str:
+    if seconds is None:
+        return "When you close your browser"
+    days = round(seconds / 86400)
+    if days >= 360:
+        return "1 year"
+    return f"{days} day{'s' if days != 1 else ''}" if days else _duration(seconds)
+
+
 def cookies() -> list[Cookie]:
     """Every cookie the service sets. All are essential: the service does not work without them,
     so it does not ask for consent (PECR's "strictly necessary" exemption). No analytics."""
@@ -40,7 +49,7 @@ def cookies() -> list[Cookie]:
         Cookie(
             name=settings.CSRF_COOKIE_NAME,
             purpose="Stops other websites sending forms to this service in your name.",
-            expires="1 year",
+            expires=_lifetime(settings.CSRF_COOKIE_AGE),
         ),
     ]
 

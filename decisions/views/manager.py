@@ -149,7 +149,7 @@ class ReviewForm(forms.Form):
         ]
         self.helper.layout = Layout(
             RevealingRadios("action", *choices, legend_size=Size.for_legend(Size.MEDIUM), legend_tag="h2"),
-            Field.textarea("comment", label_size=Size.SMALL),
+            Field.textarea("comment", label_size=Size.SMALL, max_characters=10_000),
         )
 
     def clean(self):

@@ -125,6 +125,11 @@ def answer_concern(request, reference: str):
         messages.info(request, "There is no open concern on this decision.")
         return redirect(decision)
     form = AddendumForm(request.POST or None, initial={"kind": Addendum.Kind.CONCERN_RESPONSE})
+    form.fields["kind"].label = "What are you adding to the record?"
+    form.fields["text"].label = "Your answer"
+    form.fields[
+        "text"
+    ].help_text = "What you have done about the concern, or why you think the record is right."
     if request.method == "POST" and form.is_valid():
         services.addendum_add(decision=decision, author=request.user, **form.cleaned_data)
         messages.success(

@@ -1,5 +1,6 @@
 """GOV.UK Frontend's JavaScript runs as a module under the strict CSP: "Escalate to" is revealed
-under its choice with JavaScript, and always shown without it."""
+under its choice and the comment counts its characters with JavaScript; without it, every field
+is shown and the limit is stated."""
 
 import pytest
 from django.urls import reverse
@@ -47,6 +48,7 @@ def test_escalate_to_is_revealed_under_its_choice(chromium_browser, live_server,
     page.get_by_label("Escalate the decision").check()
     escalate_to.select_option("Head of service")
     page.get_by_label("Comment").fill("Needs a senior decision.")
+    expect(page.locator(".govuk-character-count__status")).to_have_text("You have 9,976 characters remaining")
     page.get_by_role("button", name="Record your review").click()
     expect(page.get_by_text("your review of")).to_be_visible()
     event = ReviewEvent.objects.get(decision=decision)
@@ -58,6 +60,7 @@ def test_escalate_to_is_revealed_under_its_choice(chromium_browser, live_server,
 def test_without_javascript_every_field_stays_visible(chromium_browser, live_server, people, decision):
     page, _ = review_page(chromium_browser, live_server, people["manager"], decision, javascript=False)
     expect(page.get_by_label("Escalate to")).to_be_visible()
+    expect(page.get_by_text("You can enter up to 10000 characters")).to_be_visible()
     page.get_by_label("Escalate the decision").check()
     page.get_by_label("Comment").fill("Needs a senior decision.")
     page.get_by_role("button", name="Record your review").click()

@@ -71,3 +71,14 @@ def test_no_warning_without_javascript(chromium_browser, live_server, live_roles
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_text("You will be signed out soon")).to_be_hidden()
     context.close()
+
+
+def test_sign_out_from_the_warning(page, practitioner):
+    sign_in(page, practitioner.username)
+    dialog = page.get_by_role("dialog", name="You will be signed out soon")
+    expect(dialog).to_be_visible(timeout=8_000)
+    dialog.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    expect(page.get_by_text("We signed you out")).to_have_count(0)  # they chose to
+    page.goto("/decisions/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next="))

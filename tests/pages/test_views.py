@@ -127,3 +127,10 @@ def test_accessibility_statement_lists_known_issues_when_there_are_some(client, 
     assert "partially compliant" in page
     assert "The chart on the dashboard has no text alternative." in page
     assert "success criterion 1.1.1" in page
+
+
+def test_cookies_page_follows_the_csrf_cookie_settings(db, client, settings):
+    settings.CSRF_COOKIE_AGE = None
+    assert "When you close your browser" in text_of(client.get(reverse("cookies")))
+    settings.CSRF_COOKIE_AGE = 7 * 86400
+    assert "7 days" in text_of(client.get(reverse("cookies")))
