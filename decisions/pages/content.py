@@ -75,13 +75,14 @@ class KnownIssue:
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
     KnownIssue(
         description="When JavaScript is on, a choice that shows a follow-up question when you select "
-        "it (for example \u201cEscalate the decision\u201d on the review page) tells screen readers whether "
+        "it (for example \u201cEscalate the decision\u201d on the review page, or \u201cAnother power or "
+        "duty\u201d on a question page) tells screen readers whether "
         "the question is shown in a way the ARIA standard does not allow on radio buttons. The GOV.UK "
         "Design System does this on purpose, because screen readers announce it and users found it "
         "helpful.",
         criterion="4.1.2 (name, role, value)",
         axe_rule="aria-allowed-attr",
-        url_names=("manager:review",),
+        url_names=("manager:review", "decisions:wizard"),
         plan="We will follow the GOV.UK Design System when it changes this.",
         javascript_only=True,
     ),

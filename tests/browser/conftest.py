@@ -70,6 +70,8 @@ def expect_step(
     """Wait until the browser shows this wizard page (without errors, unless ``errors``), then
     check it with axe."""
     url = re.compile(rf"/decisions/draft/[0-9a-f-]+/{re.escape(step)}/$")
+    if step == Step.TRIAGE:  # the first question comes before there is a draft
+        url = re.compile(r"/decisions/(new|draft/[0-9a-f-]+/triage)/$")
     try:
         expect(page).to_have_url(url)
     except AssertionError:
