@@ -43,6 +43,8 @@ from decisions.audit import DISPOSED_SQL, chain_head
 from decisions.checkpoints.models import Checkpoint
 from decisions.checkpoints.services import checkpoint_after_export, key_id, signing_key, witness_record
 from decisions.models import ExportEvent
+from decisions.questions import law, registry
+from decisions.questions.base import Outcome
 
 XLSX_SHEET_ROWS = 1_048_575  # a sheet holds 1,048,576 rows, one of them the header
 COPY_CHUNK = 64 * 1024
@@ -105,7 +107,18 @@ DISPOSAL_RECORD_SQL = (
 
 UTC_TEXT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
+
 # (column name, SQL expression, is free text that a spreadsheet might run as a formula)
+def label_sql(column: str, labels: dict[str, str]) -> str:
+    """A CASE expression giving the name of a stored code (codes for machines, names for people)."""
+    quoted = " ".join(
+        f"WHEN '{code}' THEN '{name.replace(chr(39), chr(39) * 2)}'" for code, name in labels.items()
+    )
+    return f"CASE {column} {quoted} ELSE {column} END"
+
+
+SET_TITLES = {key: question_set.title for key, question_set in registry.SETS.items()}
+
 DECISION_COLUMNS = [
     ("chain_seq", "d.chain_seq", False),
     ("chain_prev", "d.chain_prev", False),
@@ -119,12 +132,24 @@ DECISION_COLUMNS = [
     ("author", "u.username", True),
     ("team", "t.name", True),
     ("outcome", "d.outcome", True),
+    ("outcome_label", label_sql("d.outcome", dict(Outcome.choices)), False),
     ("emergency", "d.emergency", False),
     ("needs_attention", "d.needs_attention", False),
+    ("attention", "d.attention::text", False),
+    ("significant_harm", "d.significant_harm", False),
+    ("referred_at", UTC_TEXT.format("d.referred_at"), False),
     ("flowchart_version", "d.flowchart_version", True),
+    ("question_set", label_sql("d.flowchart_version", SET_TITLES), False),
+    ("organisation_type", "d.organisation_type", False),
     ("continues", "c.reference", True),
     ("lawful_basis", "d.lawful_basis", True),
+    ("lawful_basis_label", label_sql("d.lawful_basis", law.LABELS), False),
+    ("power", "d.power", False),
+    ("power_label", label_sql("d.power", law.LABELS), False),
     ("special_category_condition", "d.special_category_condition", True),
+    ("special_category_label", label_sql("d.special_category_condition", law.LABELS), False),
+    ("criminal_offence_condition", "d.criminal_offence_condition", False),
+    ("criminal_offence_label", label_sql("d.criminal_offence_condition", law.LABELS), False),
     ("recipient_organisation", "d.recipient_organisation", True),
     ("shared_on", "d.shared_on::text", False),
     ("shared_at", UTC_TEXT.format("d.shared_at"), False),

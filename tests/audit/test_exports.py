@@ -374,3 +374,21 @@ def test_exports_xlsx_shows_control_characters_and_says_so(auditor_client, pract
     rows = list(load_workbook(io.BytesIO(body), read_only=True)["decisions 1"].values)
     assert rows[1][rows[0].index("rationale")] == "one\u240dtwo\u2407three\tfour\nfive"
     assert "control pictures" in manifest["xlsx_text"]
+
+
+def test_exports_carry_each_code_and_its_name(auditor_client, practitioner, tmp_path):
+    """Codes are for machines, names for people: a decisions export has both, and still verifies."""
+    decision = create_decision(
+        practitioner, lawful_basis="6-1-e", special_category_condition="sch1-18", power="ca2004-s11"
+    )
+
+    body, manifest, _ = export_through_the_pages(auditor_client)
+    row = next(r for r in csv.DictReader(io.StringIO(body.decode())) if r["reference"] == decision.reference)
+
+    assert row["lawful_basis"] == "6-1-e"
+    assert row["lawful_basis_label"] == "Public task – Article 6(1)(e)"
+    assert row["power_label"] == "Children Act 2004, section 11"
+    assert row["special_category_label"].startswith("Safeguarding of children and individuals at risk")
+    assert row["question_set"] == "2024 advice (England)"
+    assert row["outcome_label"] == "Share the information"
+    assert verify_offline(tmp_path, body, manifest).returncode == 0
