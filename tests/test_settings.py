@@ -73,3 +73,20 @@ def test_demo_users_exist_for_every_role_when_debug_is_on(settings, capsys, djan
     assert "password:" in printed
     for username in ["practitioner", "manager", "auditor", "admin"]:
         assert django_user_model.objects.get(username=username).groups.exists()
+
+
+@pytest.mark.django_db
+def test_demo_decisions_make_a_working_service_once(settings, capsys, django_user_model):
+    from decisions.models import Decision, ReviewEvent
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # run again: the same users, no second set of decisions
+
+    decisions = Decision.objects.all()
+    assert 30 <= decisions.count() <= 40
+    assert {d.outcome for d in decisions} == {"share", "do-not-share", "awaiting-advice"}
+    assert decisions.filter(emergency=True).exists() and decisions.filter(significant_harm=True).exists()
+    assert ReviewEvent.objects.filter(action="concern").exists()
+    assert ReviewEvent.objects.filter(action="advice").exists()
+    assert "demo decisions" in capsys.readouterr().out

@@ -109,6 +109,8 @@ def fill_step(page: Page, step: str, overrides: dict | None = None) -> None:
         field = page.locator(f'[name="{step}-{name}"]')
         if field.count() == 0:
             continue  # e.g. the method page's date is not asked after an emergency share
+        if not field.first.is_visible():
+            continue  # a follow-up question that the answer given does not reveal
         if field.first.get_attribute("type") == "radio":
             page.locator(f'[name="{step}-{name}"][value="{value}"]').check()
         else:
