@@ -8,6 +8,7 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS  Comma-separated origins (https://example.org) behind a proxy.
     SECURE_SSL_REDIRECT   "false" when TLS ends at a proxy that already redirects.
     SESSION_COOKIE_AGE    Seconds of inactivity before sign-out (default 2 hours).
+    EMAIL_*, DEFAULT_FROM_EMAIL, SERVICE_URL, ALERTS_*  Alert emails (see "Alerts" below).
 """
 
 import os
@@ -54,7 +55,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "pgtrigger",
     "axes",
+    "procrastinate.contrib.django",
     "decisions",
+    "decisions.alerts",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "decisions.context_processors.roles",
+                "decisions.alerts.context_processors.unread_alerts",
             ],
         },
     },
@@ -190,10 +194,28 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Alerts (decisions.alerts). The in-service notification is the record; the email is a copy, sent
+# by the procrastinate worker (`manage.py procrastinate worker`) through Django's email framework.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# The address people sign in at, for the links in emails (emails carry no personal data).
+SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALERTS_ENABLED = env_bool("ALERTS_ENABLED", True)
+# A failed send is tried again after 30 s, 1 min, 2 min... and marked failed after the last try.
+ALERTS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ALERTS_EMAIL_MAX_ATTEMPTS", "8"))
+ALERTS_RETRY_BASE_SECONDS = int(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
 }

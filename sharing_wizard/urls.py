@@ -11,5 +11,6 @@ urlpatterns = [
     path("decisions/", include("decisions.urls")),
     path("audit/", include("decisions.audit_urls")),
     path("manage/", include("decisions.manager_urls")),
+    path("alerts/", include("decisions.alerts.urls")),
     path("admin/", admin.site.urls),
 ]
