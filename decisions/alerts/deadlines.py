@@ -37,6 +37,10 @@ def add_working_days(day: datetime.date, count: int) -> datetime.date:
     return day
 
 
+def working_days_label(count: int) -> str:
+    return f"{count} working day" if count == 1 else f"{count} working days"
+
+
 def due_date(recorded_at: datetime.datetime, working_days: int) -> datetime.date:
     return add_working_days(timezone.localdate(recorded_at), working_days)
 

@@ -33,11 +33,11 @@ def digest_text(*, notifications: list[Notification], overdue: dict[str, int], l
     if overdue.get("review") or overdue.get("advice"):
         lines.append("Overdue in your teams:")
         if overdue.get("review"):
-            days = _plural(local.review_within_working_days, "working day", "working days")
+            days = deadlines.working_days_label(local.review_within_working_days)
             decisions = _plural(overdue["review"], "decision", "decisions")
             lines.append(f"- {decisions} not reviewed within {days}")
         if overdue.get("advice"):
-            days = _plural(local.advice_within_working_days, "working day", "working days")
+            days = deadlines.working_days_label(local.advice_within_working_days)
             decisions = _plural(overdue["advice"], "decision", "decisions")
             lines.append(f"- {decisions} waiting for advice for more than {days}")
         lines.append("")

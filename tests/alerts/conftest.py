@@ -63,6 +63,9 @@ class SMTPServer:
     def messages(self) -> list[Received]:
         return self.collector.messages
 
+    def to(self, address: str) -> list[Received]:
+        return self.collector.to(address)
+
 
 @pytest.fixture
 def smtp(settings):
