@@ -11,7 +11,7 @@ import functools
 
 import holidays
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from decisions import reviews
@@ -77,10 +77,12 @@ def overdue_for_advice(
     return reviews.review_queue(user, Section.AWAITING_ADVICE).filter(created_at__lt=cutoff)
 
 
-def overdue_counts(user: AbstractBaseUser, *, now: datetime.datetime | None = None) -> dict[str, int]:
+def overdue_counts(
+    user: AbstractBaseUser, *, now: datetime.datetime | None = None, local: LocalSettings | None = None
+) -> dict[str, int]:
     """How many items are overdue in the manager's teams, counting to ``reviews.COUNT_CAP + 1``."""
     now = now or timezone.now()
-    local = LocalSettings.load()
+    local = local or LocalSettings.load()
     cap = reviews.COUNT_CAP + 1
     return {
         "review": overdue_for_review(user, now=now, local=local).order_by().values("pk")[:cap].count(),
@@ -89,11 +91,16 @@ def overdue_counts(user: AbstractBaseUser, *, now: datetime.datetime | None = No
 
 
 def overdue_ids(user: AbstractBaseUser, ids: list[int], *, now: datetime.datetime | None = None) -> set[int]:
-    """Which of these decisions (a page of the queue) are overdue, in two small queries."""
+    """Which of these decisions (a page of the queue) are overdue, in one query."""
     if not ids:
         return set()
     now = now or timezone.now()
     local = LocalSettings.load()
-    found = set(overdue_for_review(user, now=now, local=local).filter(pk__in=ids).values_list("pk", flat=True))
-    found |= set(overdue_for_advice(user, now=now, local=local).filter(pk__in=ids).values_list("pk", flat=True))
-    return found
+    review_late = reviews.section_filter(Section.AWAITING_REVIEW) & Q(
+        created_at__lt=overdue_before(now, local.review_within_working_days)
+    )
+    advice_late = reviews.section_filter(Section.AWAITING_ADVICE) & Q(
+        created_at__lt=overdue_before(now, local.advice_within_working_days)
+    )
+    late = reviews.team_decisions(user).filter(pk__in=ids).filter(review_late | advice_late)
+    return set(late.values_list("pk", flat=True))

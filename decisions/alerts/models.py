@@ -118,12 +118,12 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.decision_id})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("alerts:open", kwargs={"pk": self.pk})
+
     @property
     def message(self) -> str:
         return self.get_kind_display()
-
-    def get_absolute_url(self) -> str:
-        return reverse("alerts:open", kwargs={"pk": self.pk})
 
 
 class DigestRun(models.Model):

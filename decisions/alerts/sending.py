@@ -44,7 +44,9 @@ def email_send(*, delivery_id: int) -> EmailDelivery | None:
     """Send a queued email once. Raises ``EmailSendFailed`` (after recording it) when it fails."""
     failure = None
     with transaction.atomic():
-        delivery = EmailDelivery.objects.select_for_update().select_related("user").filter(pk=delivery_id).first()
+        delivery = (
+            EmailDelivery.objects.select_for_update().select_related("user").filter(pk=delivery_id).first()
+        )
         if delivery is None or delivery.status in DONE:
             return delivery
         if not delivery.user.email:
@@ -65,7 +67,9 @@ def email_send(*, delivery_id: int) -> EmailDelivery | None:
             delivery.status = EmailDelivery.Status.FAILED if final else EmailDelivery.Status.RETRYING
             delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
             failure = EmailSendFailed(delivery.last_error, attempts=delivery.attempts, final=final)
-            logger.warning("email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error)
+            logger.warning(
+                "email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error
+            )
         else:
             delivery.status = EmailDelivery.Status.SENT
             delivery.sent_at = timezone.now()

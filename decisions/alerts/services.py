@@ -31,7 +31,9 @@ NAMED_ADVISERS = {"dsl": "dsl_user_id", "ig-lead": "ig_lead_user_id", "dpo": "dp
 
 def is_urgent(decision: Decision) -> bool:
     """Urgent alerts go at once, whatever the recipient's preference."""
-    return bool(decision.emergency or decision.needs_attention or getattr(decision, "significant_harm", False))
+    return bool(
+        decision.emergency or decision.needs_attention or getattr(decision, "significant_harm", False)
+    )
 
 
 def team_manager_ids(decision: Decision) -> set[int]:
@@ -73,7 +75,9 @@ def email_queue(*, user: AbstractBaseUser, subject: str, body: str, digest: bool
     return delivery
 
 
-def _alert(*, decision: Decision, kinds: dict[int, str], urgent: bool, at_once: set[int]) -> list[Notification]:
+def _alert(
+    *, decision: Decision, kinds: dict[int, str], urgent: bool, at_once: set[int]
+) -> list[Notification]:
     """Notify each user in ``kinds`` (user id -> kind) who may read the decision, and queue emails.
 
     Urgent alerts and those in ``at_once`` are emailed now; others follow the user's preference.
@@ -91,7 +95,9 @@ def _alert(*, decision: Decision, kinds: dict[int, str], urgent: bool, at_once: 
             or (preference is not None and preference.non_urgent == Preference.Timing.IMMEDIATE)
         )
         notifications.append(
-            Notification(user=user, kind=kinds[user.pk], decision=decision, urgent=urgent, by_digest=not immediate)
+            Notification(
+                user=user, kind=kinds[user.pk], decision=decision, urgent=urgent, by_digest=not immediate
+            )
         )
     Notification.objects.bulk_create(notifications)
     for notification in notifications:
@@ -152,11 +158,15 @@ def addendum_added(*, addendum: Addendum) -> list[Notification]:
     """An addendum answers every concern still open on the decision: tell whoever raised them."""
     earlier = Addendum.objects.filter(decision_id=addendum.decision_id).exclude(pk=addendum.pk)
     open_concerns = ReviewEvent.objects.filter(
-        decision_id=addendum.decision_id, action=ReviewEvent.Action.CONCERN, created_at__lte=addendum.created_at
+        decision_id=addendum.decision_id,
+        action=ReviewEvent.Action.CONCERN,
+        created_at__lte=addendum.created_at,
     )
     raised_by = set()
     for concern in open_concerns:
-        if not earlier.filter(created_at__gt=concern.created_at, created_at__lte=addendum.created_at).exists():
+        if not earlier.filter(
+            created_at__gt=concern.created_at, created_at__lte=addendum.created_at
+        ).exists():
             raised_by.add(concern.reviewer_id)
     raised_by.discard(addendum.author_id)
     return _alert(

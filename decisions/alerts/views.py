@@ -41,7 +41,9 @@ def mark_read(request):
     raw = request.POST.get("notification")
     if raw is None:
         count = services.notifications_mark_read(user=request.user)
-        messages.success(request, "All your alerts are marked as read." if count else "You have no unread alerts.")
+        messages.success(
+            request, "All your alerts are marked as read." if count else "You have no unread alerts."
+        )
     elif raw.isdigit():
         services.notifications_mark_read(user=request.user, ids=[int(raw)])
         messages.success(request, "The alert is marked as read.")

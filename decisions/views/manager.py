@@ -367,8 +367,8 @@ def percent(value: float | None) -> str:
 
 def overdue_figures(user) -> list[dict]:
     """Overdue counts for the dashboard: past the working-day deadlines in the local settings."""
-    counts = deadlines.overdue_counts(user)
     local = LocalSettings.load()
+    counts = deadlines.overdue_counts(user, local=local)
     return [
         {
             "key": "review",

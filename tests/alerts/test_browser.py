@@ -50,13 +50,18 @@ def test_notifications_page_and_header_count(manager_page, width):
 
     urgent = page.get_by_role("listitem").filter(has_text=decisions[2].reference)
     assert urgent.get_by_text("Urgent").is_visible()
-    page.get_by_role("button", name=re.compile(f"^Mark as read.*needs your attention now, decision {decisions[2].reference}$")).click()
+    page.get_by_role(
+        "button",
+        name=re.compile(f"^Mark as read.*needs your attention now, decision {decisions[2].reference}$"),
+    ).click()
     assert page.get_by_text("The alert is marked as read.").is_visible()
     assert page.get_by_text("You have 2 unread alerts.").is_visible()
     axe_check(page, impacts=ALL_IMPACTS)
     assert no_sideways_scroll(page)
 
-    page.get_by_role("link", name=re.compile(f"^A decision in your team needs review.*decision {decisions[0].reference}$")).click()
+    page.get_by_role(
+        "link", name=re.compile(f"^A decision in your team needs review.*decision {decisions[0].reference}$")
+    ).click()
     page.wait_for_url(f"**/manage/decisions/{decisions[0].reference}/")
     if width == 320:
         page.get_by_role("button", name="Menu").click()

@@ -21,7 +21,9 @@ def test_working_days_skip_weekends_and_england_bank_holidays():
     assert deadlines.add_working_days(D(2026, 5, 22), 1) == D(2026, 5, 26)  # spring bank holiday Monday
     assert deadlines.add_working_days(D(2026, 12, 24), 1) == D(2026, 12, 29)  # Christmas, Boxing Day (Mon)
     assert deadlines.add_working_days(D(2026, 11, 20), 1) == D(2026, 11, 23)  # an ordinary weekend
-    assert deadlines.add_working_days(D(2026, 8, 3), 1) == D(2026, 8, 4)  # Scotland's holiday is not England's
+    assert deadlines.add_working_days(D(2026, 8, 3), 1) == D(
+        2026, 8, 4
+    )  # Scotland's holiday is not England's
     assert deadlines.add_working_days(EASTER_THURSDAY, 0) == EASTER_THURSDAY
 
 

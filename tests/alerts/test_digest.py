@@ -37,7 +37,11 @@ def test_the_daily_summary_over_the_easter_weekend(smtp, worker, teams, local):
     assert digest.digest_send_if_due(now=london(2026, 4, 7, 8, 0)) == 3
     assert digest.digest_send_if_due(now=london(2026, 4, 7, 15, 0)) is None  # once a day
     worker()
-    assert sorted(a for m in smtp.messages for a in m.to) == ["bo@example.org", "mia@example.org", "mo@example.org"]
+    assert sorted(a for m in smtp.messages for a in m.to) == [
+        "bo@example.org",
+        "mia@example.org",
+        "mo@example.org",
+    ]
     summary = smtp.to("mo@example.org")[0]
     assert summary.subject == "Your daily summary of alerts"
     assert f"{routine.reference}: A decision in your team needs review" in summary.body

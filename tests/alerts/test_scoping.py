@@ -75,7 +75,9 @@ def test_alerts_stay_inside_the_decision_scope(client, teams, event, north, sout
     for name in notified:
         assert decisions_visible_to(teams[name]).filter(pk=decision.pk).exists(), name
 
-    other_team_managers = SOUTH_MANAGERS - NORTH_MANAGERS if where == "north" else NORTH_MANAGERS - SOUTH_MANAGERS
+    other_team_managers = (
+        SOUTH_MANAGERS - NORTH_MANAGERS if where == "north" else NORTH_MANAGERS - SOUTH_MANAGERS
+    )
     for name in other_team_managers:
         client.force_login(teams[name])
         page = client.get(reverse("alerts:list")).content.decode()

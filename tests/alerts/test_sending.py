@@ -37,14 +37,20 @@ def test_an_smtp_outage_is_retried_with_backoff_then_delivered(smtp, worker, tea
 
     time.sleep(2.2)
     worker()  # still down: the second wait is twice as long
-    assert {(d.status, d.attempts) for d in EmailDelivery.objects.all()} == {(EmailDelivery.Status.RETRYING, 2)}
+    assert {(d.status, d.attempts) for d in EmailDelivery.objects.all()} == {
+        (EmailDelivery.Status.RETRYING, 2)
+    }
     assert all(2 < wait <= 4 for wait in scheduled_retry_seconds())
 
     smtp.start()  # back up
     time.sleep(4.2)
     worker()
 
-    assert sorted(a for m in smtp.messages for a in m.to) == ["bo@example.org", "mia@example.org", "mo@example.org"]
+    assert sorted(a for m in smtp.messages for a in m.to) == [
+        "bo@example.org",
+        "mia@example.org",
+        "mo@example.org",
+    ]
     assert {(d.status, d.attempts) for d in EmailDelivery.objects.all()} == {(EmailDelivery.Status.SENT, 3)}
     assert Notification.objects.filter(decision=decision).count() == 3
 

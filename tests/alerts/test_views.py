@@ -100,6 +100,10 @@ def test_choosing_when_to_be_emailed(client, teams):
 
 
 def test_alert_pages_need_sign_in(client):
-    for url in (reverse("alerts:list"), reverse("alerts:preferences"), reverse("alerts:open", kwargs={"pk": 1})):
+    for url in (
+        reverse("alerts:list"),
+        reverse("alerts:preferences"),
+        reverse("alerts:open", kwargs={"pk": 1}),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

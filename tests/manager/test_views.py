@@ -239,15 +239,16 @@ def make_many(people, record_decision, count):
         )
 
 
-# Per request: session, user, manager role, the page's own reads, the access log row, and the
-# session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
+# Per request: session, user, manager role, the unread alerts in the header, the page's own reads,
+# the access log row, and the session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
 EXPECTED_QUERIES = {
-    "queue": 10,  # + the page of decisions, the capped section counts (one query), practitioner choices
-    "queue-filtered": 10,
-    "review": 12,  # + decision, local settings, continuations, addenda, reviews
-    "chronology": 10,  # + decisions, addenda, reviews of the case
-    "dashboard": 10,  # + series, figures, section counts
-    "access_log": 8,  # + the page of log rows
+    "queue": 13,  # + the page of decisions, the capped section counts (one query), practitioner choices,
+    # local settings and which decisions on the page are overdue
+    "queue-filtered": 13,
+    "review": 13,  # + decision, local settings, continuations, addenda, reviews
+    "chronology": 11,  # + decisions, addenda, reviews of the case
+    "dashboard": 14,  # + series, figures, section counts, local settings, overdue review and advice counts
+    "access_log": 9,  # + the page of log rows
 }
 
 
