@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions.alerts import deadlines
-from decisions.alerts.models import DigestRun, Notification
-from decisions.alerts.services import SERVICE_NAME, email_queue
+from decisions.alerts.models import DigestRun, EmailDelivery, Notification
+from decisions.alerts.services import SERVICE_NAME, emails_queue
 from decisions.models import LocalSettings, Role
 
 
@@ -73,7 +73,8 @@ def digest_send(*, now: datetime.datetime) -> int:
     for user_id, user in users.items():
         items = pending.get(user_id, [])
         body = digest_text(notifications=items, overdue=overdue.get(user_id, {}), local=local)
-        delivery = email_queue(user=user, subject="Your daily summary of alerts", body=body, digest=True)
+        delivery = EmailDelivery(user=user, subject="Your daily summary of alerts", body=body, digest=True)
+        (delivery,) = emails_queue([delivery])
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(email=delivery)
     return len(users)
 

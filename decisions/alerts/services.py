@@ -36,28 +36,34 @@ def is_urgent(decision: Decision) -> bool:
     )
 
 
-def team_manager_ids(decision: Decision) -> set[int]:
-    """The managers of the team the decision was recorded in."""
-    if decision.team_id is None:
-        return set()
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=Role.MANAGER, teams__id=decision.team_id
-    )
-    return set(users.values_list("pk", flat=True))
-
-
-def _in_scope(user_ids: Iterable[int], decision: Decision) -> set[int]:
-    """The users among ``user_ids`` who may read the decision (``decisions_visible_to``'s rule)."""
+def _reads(decision: Decision) -> Q:
+    """Who may read the decision: the rule of ``selectors.decisions_visible_to``, as a user filter."""
     reads = Q(pk=decision.author_id) | Q(groups__name=Role.AUDITOR)
     if decision.team_id is not None:
         reads |= Q(groups__name=Role.MANAGER, teams__id=decision.team_id)
-    users = get_user_model().objects.filter(pk__in=list(user_ids), is_active=True).filter(reads)
-    return set(users.values_list("pk", flat=True).distinct())
+    return reads
 
 
-def email_text(*, kind: str, reference: str, link: str) -> tuple[str, str]:
+def _recipients(decision: Decision, wanted: Q) -> list:
+    """The active users matching ``wanted`` who may read the decision, with their email preference.
+
+    Every alert goes through this one scope check. One query.
+    """
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(wanted)
+        .filter(_reads(decision))
+        .select_related("alert_preference")
+        .distinct()
+    )
+    return list(users)
+
+
+def email_text(*, kind: str, reference: str) -> tuple[str, str]:
     """Subject and body of an alert email: what waits, the reference and a link. No personal data."""
     label = Kind(kind).label
+    link = settings.SERVICE_URL + reverse("alerts:decision", kwargs={"reference": reference})
     body = (
         f"{label}.\n\n"
         f"Decision reference: {reference}\n\n"
@@ -68,49 +74,44 @@ def email_text(*, kind: str, reference: str, link: str) -> tuple[str, str]:
     return label, body
 
 
-def email_queue(*, user: AbstractBaseUser, subject: str, body: str, digest: bool = False) -> EmailDelivery:
-    """Queue an email in the current transaction: the worker sends it only if this commits."""
-    delivery = EmailDelivery.objects.create(user=user, subject=subject, body=body, digest=digest)
-    tasks.send_email.defer(delivery_id=delivery.pk)
-    return delivery
+def emails_queue(deliveries: list[EmailDelivery]) -> list[EmailDelivery]:
+    """Queue emails in the current transaction: the worker sends them only if it commits."""
+    deliveries = EmailDelivery.objects.bulk_create(deliveries)
+    if deliveries:
+        tasks.send_email.batch_defer(*({"delivery_id": delivery.pk} for delivery in deliveries))
+    return deliveries
 
 
 def _alert(
-    *, decision: Decision, kinds: dict[int, str], urgent: bool, at_once: set[int]
+    *, decision: Decision, users: list, kinds: dict[int, str], urgent: bool, at_once: set[int]
 ) -> list[Notification]:
-    """Notify each user in ``kinds`` (user id -> kind) who may read the decision, and queue emails.
+    """Notify each user (``kinds``: user id -> kind) and queue the emails due now. Four queries at most.
 
     Urgent alerts and those in ``at_once`` are emailed now; others follow the user's preference.
     """
-    if not settings.ALERTS_ENABLED or not kinds:
-        return []
-    allowed = _in_scope(kinds, decision)
-    users = get_user_model().objects.filter(pk__in=allowed).select_related("alert_preference")
-    notifications = []
+    now: dict[int, EmailDelivery] = {}
     for user in users:
         preference = getattr(user, "alert_preference", None)
-        immediate = (
+        if (
             urgent
             or user.pk in at_once
             or (preference is not None and preference.non_urgent == Preference.Timing.IMMEDIATE)
+        ):
+            subject, body = email_text(kind=kinds[user.pk], reference=decision.reference)
+            now[user.pk] = EmailDelivery(user=user, subject=subject, body=body)
+    emails_queue(list(now.values()))
+    notifications = [
+        Notification(
+            user=user,
+            kind=kinds[user.pk],
+            decision=decision,
+            urgent=urgent,
+            by_digest=user.pk not in now,
+            email=now.get(user.pk),
         )
-        notifications.append(
-            Notification(
-                user=user, kind=kinds[user.pk], decision=decision, urgent=urgent, by_digest=not immediate
-            )
-        )
-    Notification.objects.bulk_create(notifications)
-    for notification in notifications:
-        if notification.by_digest:
-            continue
-        subject, body = email_text(
-            kind=notification.kind,
-            reference=decision.reference,
-            link=settings.SERVICE_URL + notification.get_absolute_url(),
-        )
-        notification.email = email_queue(user=notification.user, subject=subject, body=body)
-        notification.save(update_fields=["email"])
-    return notifications
+        for user in users
+    ]
+    return Notification.objects.bulk_create(notifications)
 
 
 @transaction.atomic
@@ -122,21 +123,25 @@ def decision_recorded(*, decision: Decision) -> list[Notification]:
     advice is emailed at once to the adviser named (the managers, or the organisation's DSL, IG
     lead or DPO from the local settings), where they are a user who may read the decision.
     """
-    managers = team_manager_ids(decision) - {decision.author_id}
+    if not settings.ALERTS_ENABLED:
+        return []
     urgent = is_urgent(decision)
-    at_once: set[int] = set()
+    managers = Q(groups__name=Role.MANAGER, teams__id=decision.team_id) if decision.team_id else Q(pk__in=[])
+    adviser_id = None
+    if decision.outcome == Outcome.AWAITING_ADVICE and decision.advice_from in NAMED_ADVISERS:
+        adviser_id = getattr(LocalSettings.load(), NAMED_ADVISERS[decision.advice_from])
+    wanted = managers | Q(pk=adviser_id) if adviser_id is not None else managers
+    users = [user for user in _recipients(decision, wanted) if user.pk != decision.author_id]
     if decision.outcome == Outcome.AWAITING_ADVICE:
-        kinds = dict.fromkeys(managers, Kind.ADVICE_REQUESTED)
+        kinds = {user.pk: Kind.ADVICE_REQUESTED for user in users}
         if decision.advice_from == "manager":
-            at_once = set(managers)
-        elif decision.advice_from in NAMED_ADVISERS:
-            adviser_id = getattr(LocalSettings.load(), NAMED_ADVISERS[decision.advice_from])
-            if adviser_id is not None and adviser_id != decision.author_id:
-                kinds[adviser_id] = Kind.ADVICE_REQUESTED
-                at_once = {adviser_id}
+            at_once = set(kinds)
+        else:
+            at_once = {adviser_id} if adviser_id is not None else set()
     else:
-        kinds = dict.fromkeys(managers, Kind.URGENT_DECISION if urgent else Kind.DECISION_RECORDED)
-    return _alert(decision=decision, kinds=kinds, urgent=urgent, at_once=at_once)
+        kinds = {user.pk: Kind.URGENT_DECISION if urgent else Kind.DECISION_RECORDED for user in users}
+        at_once = set()
+    return _alert(decision=decision, users=users, kinds=kinds, urgent=urgent, at_once=at_once)
 
 
 @transaction.atomic
@@ -149,13 +154,18 @@ def review_recorded(*, review: ReviewEvent) -> list[Notification]:
     decision = review.decision
     if kind is None or decision.author_id == review.reviewer_id:
         return []
-    author = {decision.author_id}
-    return _alert(decision=decision, kinds=dict.fromkeys(author, kind), urgent=False, at_once=author)
+    if not settings.ALERTS_ENABLED:
+        return []
+    users = _recipients(decision, Q(pk=decision.author_id))
+    kinds = {user.pk: kind for user in users}
+    return _alert(decision=decision, users=users, kinds=kinds, urgent=False, at_once=set(kinds))
 
 
 @transaction.atomic
 def addendum_added(*, addendum: Addendum) -> list[Notification]:
     """An addendum answers every concern still open on the decision: tell whoever raised them."""
+    if not settings.ALERTS_ENABLED:
+        return []
     earlier = Addendum.objects.filter(decision_id=addendum.decision_id).exclude(pk=addendum.pk)
     open_concerns = ReviewEvent.objects.filter(
         decision_id=addendum.decision_id,
@@ -169,19 +179,23 @@ def addendum_added(*, addendum: Addendum) -> list[Notification]:
         ).exists():
             raised_by.add(concern.reviewer_id)
     raised_by.discard(addendum.author_id)
-    return _alert(
-        decision=addendum.decision,
-        kinds=dict.fromkeys(raised_by, Kind.CONCERN_ANSWERED),
-        urgent=False,
-        at_once=raised_by,
-    )
+    if not raised_by:
+        return []
+    users = _recipients(addendum.decision, Q(pk__in=raised_by))
+    kinds = {user.pk: Kind.CONCERN_ANSWERED for user in users}
+    return _alert(decision=addendum.decision, users=users, kinds=kinds, urgent=False, at_once=set(kinds))
 
 
-def notifications_mark_read(*, user: AbstractBaseUser, ids: Iterable[int] | None = None) -> int:
-    """Mark the user's notifications as read (all of them when ``ids`` is None). Others' are untouched."""
+def notifications_mark_read(
+    *, user: AbstractBaseUser, ids: Iterable[int] | None = None, decision_reference: str | None = None
+) -> int:
+    """Mark the user's notifications as read: those in ``ids``, those about one decision, or all.
+    Nobody else's are touched."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
+    if decision_reference is not None:
+        unread = unread.filter(decision__reference=decision_reference)
     return unread.update(read_at=timezone.now())
 
 

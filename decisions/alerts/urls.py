@@ -9,4 +9,5 @@ urlpatterns = [
     path("read/", views.mark_read, name="mark_read"),
     path("email/", views.preferences, name="preferences"),
     path("<int:pk>/", views.notification_open, name="open"),
+    path("decision/<str:reference>/", views.decision_alerts, name="decision"),
 ]

@@ -22,17 +22,27 @@ def notification_list(request):
     )
 
 
+def to_decision(request, reference: str):
+    """The manager's review page where the user reviews the decision, otherwise the decision's own
+    page (which checks the scope again and answers 404 outside it)."""
+    if reviews.team_decision_for(request.user, reference) is not None:
+        return redirect("manager:review", reference=reference)
+    return redirect("decisions:detail", reference=reference)
+
+
 def notification_open(request, pk: int):
-    """Mark the notification read and go to the decision: the manager's review page where the
-    user reviews it, otherwise the decision's own page (which checks the scope again)."""
+    """Mark the notification read and go to its decision."""
     notification = selectors.notification_for(request.user, pk)
     if notification is None:
         raise Http404("No such notification")
     services.notifications_mark_read(user=request.user, ids=[notification.pk])
-    reference = notification.decision.reference
-    if reviews.team_decision_for(request.user, reference) is not None:
-        return redirect("manager:review", reference=reference)
-    return redirect("decisions:detail", reference=reference)
+    return to_decision(request, notification.decision.reference)
+
+
+def decision_alerts(request, reference: str):
+    """The link in an email: mark the user's alerts about the decision read and go to it."""
+    services.notifications_mark_read(user=request.user, decision_reference=reference)
+    return to_decision(request, reference)
 
 
 @require_POST

@@ -107,3 +107,17 @@ def test_alert_pages_need_sign_in(client):
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_link_in_an_email_marks_that_decisions_alerts_read(client, teams, three):
+    client.force_login(teams["mo"])
+    url = reverse("alerts:decision", kwargs={"reference": three[2].reference})
+    response = client.get(url)
+
+    assert response["Location"] == reverse("manager:review", kwargs={"reference": three[2].reference})
+    unread = Notification.objects.filter(user=teams["mo"], read_at__isnull=True)
+    assert list(unread.values_list("decision", flat=True)) == [three[0].pk]
+
+    client.force_login(teams["sol"])  # another team's manager: the decision stays out of reach
+    response = client.get(url, follow=True)
+    assert response.status_code == 404
