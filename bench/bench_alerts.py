@@ -8,7 +8,9 @@ worker runs beside them (``manage.py procrastinate worker``) and sends to a real
 (aiosmtpd) in this process.
 
 - Throughput: decisions per second with alerts on, against alerts off (``ALERTS_ENABLED=false``),
-  measured in the same run, alternating; the ratio is the figure (goal: at least 0.8).
+  measured in the same run by the same client processes, alternating off and on in ``--segments``
+  slices so both see the same load from the rest of the machine; the ratio is the figure (goal: at
+  least 0.8).
 - Latency: for every email, the time from the commit of its decision (the service returned) to the
   SMTP server receiving it; p50 and p95 (goal: p95 under 5 s).
 
@@ -90,9 +92,11 @@ def prepare(clients: int) -> None:
             team.members.add(manager)
 
 
-def client(index: int, count: int, urgent_every: int, env: dict, ready, start, results) -> None:
-    """One client: record ``count`` decisions as fast as it can once ``start`` is set."""
+def client(index: int, urgent_every: int, env: dict, commands, results) -> None:
+    """One client, kept for the whole benchmark: on ``(alerts_on, count)`` it records ``count``
+    decisions as fast as it can, with alerts switched on or off; ``None`` stops it."""
     setup_django(env)
+    from django.conf import settings
     from django.contrib.auth.models import User
 
     from decisions import services
@@ -104,17 +108,23 @@ def client(index: int, count: int, urgent_every: int, env: dict, ready, start, r
     routine = cleaned_answers(ROUTING[Outcome.SHARE], consent)
     emergency_routing = {**ROUTING[Outcome.SHARE], Step.TRIAGE: Answer.YES, Step.EMERGENCY: Answer.YES}
     urgent = cleaned_answers(emergency_routing, consent)
-    commits = {}
-    ready.wait()
-    start.wait()
-    for n in range(count):
-        is_urgent = (n * 8 + index) % urgent_every == 0
-        answers, form_data = urgent if is_urgent else routine
-        draft = services.draft_start(author=author)
-        decision = services.decision_record(author=author, draft_id=draft.pk, answers=answers, form_data=form_data)
-        if is_urgent:
-            commits[decision.reference] = time.time()
-    results.put((index, time.perf_counter(), commits))
+    results.put(("ready", index))
+    done = 0
+    while (command := commands.get()) is not None:
+        alerts_on, count = command
+        settings.ALERTS_ENABLED = alerts_on
+        commits = {}
+        for _ in range(count):
+            done += 1
+            is_urgent = (done * 8 + index) % urgent_every == 0
+            answers, form_data = urgent if is_urgent else routine
+            draft = services.draft_start(author=author)
+            decision = services.decision_record(
+                author=author, draft_id=draft.pk, answers=answers, form_data=form_data
+            )
+            if is_urgent and alerts_on:
+                commits[decision.reference] = time.time()
+        results.put((index, time.perf_counter(), commits))
 
 
 class Inbox:
@@ -130,59 +140,83 @@ class Inbox:
         return "250 OK"
 
 
-def one_run(args, env: dict, alerts_on: bool, inbox: Inbox) -> dict:
-    context = multiprocessing.get_context("spawn")
-    ready = context.Barrier(args.clients + 1)
-    start = context.Event()
-    results = context.Queue()
-    per_client = args.decisions // args.clients
-    run_env = {**env, "ALERTS_ENABLED": "true" if alerts_on else "false"}
-    processes = [
-        context.Process(target=client, args=(i, per_client, args.urgent_every, run_env, ready, start, results))
-        for i in range(args.clients)
-    ]
-    for process in processes:
-        process.start()
-    ready.wait()
+class Clients:
+    """``--clients`` processes (spawned, each with its own database connection), kept for every run."""
+
+    def __init__(self, args, env: dict) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.results = context.Queue()
+        self.commands = [context.Queue() for _ in range(args.clients)]
+        self.processes = [
+            context.Process(target=client, args=(i, args.urgent_every, env, self.commands[i], self.results))
+            for i in range(args.clients)
+        ]
+        for process in self.processes:
+            process.start()
+        for _ in self.processes:
+            self.results.get(timeout=600)
+
+    def record(self, alerts_on: bool, per_client: int) -> tuple[float, dict]:
+        """Every client records ``per_client`` decisions; returns the seconds taken and commit times."""
+        began = time.perf_counter()
+        for queue in self.commands:
+            queue.put((alerts_on, per_client))
+        finished, commits = [], {}
+        for _ in self.processes:
+            _index, ended, client_commits = self.results.get(timeout=1800)
+            finished.append(ended)
+            commits.update(client_commits)
+        return max(finished) - began, commits
+
+    def stop(self) -> None:
+        for queue in self.commands:
+            queue.put(None)
+        for process in self.processes:
+            process.join(timeout=60)
+
+
+def one_run(args, clients: Clients, inbox: Inbox) -> dict:
+    """Alerts off and on, alternating in ``--segments`` slices so both see the same machine load."""
+    per_client = args.decisions // args.clients // args.segments
+    seconds = {False: 0.0, True: 0.0}
+    commits: dict[str, float] = {}
     with inbox.lock:
         inbox.received.clear()
-    began = time.perf_counter()
-    start.set()
-    finished, commits = [], {}
-    for _ in processes:
-        _index, ended, client_commits = results.get(timeout=1800)
-        finished.append(ended)
-        commits.update(client_commits)
-    for process in processes:
-        process.join()
-    elapsed = max(finished) - began
-    figures = {"rate": per_client * args.clients / elapsed, "load": loadavg()}
-    if alerts_on:
-        expected = 2 * len(commits)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            with inbox.lock:
-                if len(inbox.received) >= expected:
-                    break
-            time.sleep(0.2)
+    for _segment in range(args.segments):
+        for alerts_on in (False, True):
+            elapsed, segment_commits = clients.record(alerts_on, per_client)
+            seconds[alerts_on] += elapsed
+            commits.update(segment_commits)
+    total = per_client * args.clients * args.segments
+    figures = {"off": total / seconds[False], "on": total / seconds[True], "load": loadavg()}
+    expected = 2 * len(commits)
+    deadline = time.time() + 120
+    while time.time() < deadline:
         with inbox.lock:
-            latencies = sorted(at - commits[ref] for ref, at in inbox.received if ref in commits)
-        figures.update(
-            emails=len(latencies),
-            expected=expected,
-            p50=statistics.median(latencies) if latencies else float("nan"),
-            p95=latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
-        )
+            if len(inbox.received) >= expected:
+                break
+        time.sleep(0.2)
+    with inbox.lock:
+        latencies = sorted(at - commits[ref] for ref, at in inbox.received if ref in commits)
+    figures.update(
+        emails=len(latencies),
+        expected=expected,
+        p50=statistics.median(latencies) if latencies else float("nan"),
+        p95=latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+    )
     return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--decisions", type=int, default=10_000, help="per run, all clients together")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--urgent-every", type=int, default=10, help="one decision in N is urgent")
     parser.add_argument("--worker-concurrency", type=int, default=4)
+    parser.add_argument("--segments", type=int, default=5, help="off/on slices a run, alternating")
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -207,29 +241,39 @@ def main() -> None:
     setup_django(env)
     prepare(args.clients)
     worker = subprocess.Popen(  # noqa: S603
-        [*manage, "procrastinate", "worker", "--queues", "alerts", "--concurrency", str(args.worker_concurrency)],
+        [
+            *manage,
+            "procrastinate",
+            "worker",
+            "--queues",
+            "alerts",
+            "--concurrency",
+            str(args.worker_concurrency),
+        ],
         env=env,
         cwd=ROOT,
     )
     print(f"{args.decisions:,} decisions a run, {args.clients} clients, 1 in {args.urgent_every} urgent")
     print(f"worker concurrency {args.worker_concurrency}; load average before: {loadavg()}")
     ratios, offs, ons, p95s, p50s = [], [], [], [], []
+    clients = Clients(args, env)
     try:
         for run in range(1, args.runs + 1):
-            off = one_run(args, env, False, inbox)
-            print(f"run {run} alerts off: {off['rate']:7.1f} decisions/s   load {off['load']}")
-            on = one_run(args, env, True, inbox)
+            figures = one_run(args, clients, inbox)
+            off, on = figures["off"], figures["on"]
             print(
-                f"run {run} alerts on:  {on['rate']:7.1f} decisions/s   load {on['load']}   "
-                f"emails {on['emails']}/{on['expected']}, commit to email p50 {on['p50']:.2f} s, "
-                f"p95 {on['p95']:.2f} s   load {loadavg()}"
+                f"run {run}: alerts off {off:6.1f} decisions/s, on {on:6.1f} decisions/s, "
+                f"ratio {on / off:.2f}; "
+                f"emails {figures['emails']}/{figures['expected']}, commit to email "
+                f"p50 {figures['p50']:.2f} s, p95 {figures['p95']:.2f} s   load {figures['load']}"
             )
-            offs.append(off["rate"])
-            ons.append(on["rate"])
-            ratios.append(on["rate"] / off["rate"])
-            p95s.append(on["p95"])
-            p50s.append(on["p50"])
+            offs.append(figures["off"])
+            ons.append(figures["on"])
+            ratios.append(figures["on"] / figures["off"])
+            p95s.append(figures["p95"])
+            p50s.append(figures["p50"])
     finally:
+        clients.stop()
         worker.terminate()
         worker.wait(timeout=30)
         smtp.stop()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from decisions.alerts import tasks
 from decisions.alerts.models import EmailDelivery, Kind, Notification, Preference
-from decisions.flowchart import Outcome
+from decisions.flowchart import Outcome, Step
 from decisions.models import Addendum, Decision, LocalSettings, ReviewEvent, Role, Team
 
 SERVICE_NAME = "Record an information sharing decision"
@@ -30,9 +30,14 @@ NAMED_ADVISERS = {"dsl": "dsl_user_id", "ig-lead": "ig_lead_user_id", "dpo": "dp
 
 
 def is_urgent(decision: Decision) -> bool:
-    """Urgent alerts go at once, whatever the recipient's preference."""
+    """Urgent alerts go at once, whatever the recipient's preference: an emergency share, a record
+    flagged for attention (an emergency share the answers would not support), a significant-harm
+    referral, or a share that did not protect the identity of someone who could be harmed."""
     return bool(
-        decision.emergency or decision.needs_attention or getattr(decision, "significant_harm", False)
+        decision.emergency
+        or decision.needs_attention
+        or getattr(decision, "significant_harm", False)
+        or decision.answer(Step.HOW_MUCH, "identities_protected") == "no"
     )
 
 

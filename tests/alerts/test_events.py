@@ -62,10 +62,18 @@ def test_an_urgent_decision_emails_its_team_managers_at_once(smtp, worker, teams
 
 
 def test_significant_harm_is_urgent(teams):
-    decision = Decision(emergency=False, needs_attention=False)
+    decision = Decision(emergency=False, needs_attention=False, answers={})
     assert not alerts.is_urgent(decision)
     decision.significant_harm = True  # the column the lead is adding; read through getattr until then
     assert alerts.is_urgent(decision)
+
+
+def test_a_share_that_left_someone_identifiable_is_urgent(smtp, worker, teams):
+    decision = record(teams["pat"], ROUTINE, {"how-much": {"identities_protected": "no"}})
+    worker()
+
+    assert set(notified(decision).values()) == {(Kind.URGENT_DECISION, True)}
+    assert emailed(smtp) == ["bo@example.org", "mia@example.org", "mo@example.org"]
 
 
 def test_a_manager_who_chose_emails_at_once_gets_routine_ones_at_once(smtp, worker, teams):
