@@ -4,12 +4,11 @@ The event functions are called once each at the end of the atomic services that 
 (``decision_record``, ``addendum_add``, ``reviews.review_record``), so the notifications and the
 queued emails commit or roll back with the event: an alert exists if and only if the event does.
 
-Who is alerted is decided here, and every recipient passes one scope check (``_in_scope``), the
+Who is alerted is decided here, and every recipient passes one scope check (in ``_alert``), the
 same rule as ``selectors.decisions_visible_to``: nobody is told about a decision they may not read.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,62 +40,45 @@ def is_urgent(decision: Decision) -> bool:
     )
 
 
-RECIPIENTS_SQL = """
+ALERT_SQL = """
     WITH role_members AS (
-        SELECT ug.user_id, g.name FROM {user_groups} ug JOIN auth_group g ON g.id = ug.group_id
+        SELECT ug.user_id, g.name FROM {user_groups} ug JOIN {groups} g ON g.id = ug.group_id
         WHERE g.name IN (%(manager)s, %(auditor)s)
     ), managers AS (
         SELECT m.user_id FROM {members} m
         WHERE m.team_id = %(team)s
           AND m.user_id IN (SELECT user_id FROM role_members WHERE name = %(manager)s)
+    ), recipients AS (
+        SELECT u.id,
+               u.id = ANY(%(ids)s) AS named,
+               (u.id = ANY(%(ids)s) OR %(urgent)s OR %(team_at_once)s
+                OR coalesce(p.non_urgent, %(digest)s) = %(immediate)s) AS at_once
+        FROM {users} u LEFT JOIN {preferences} p ON p.user_id = u.id
+        WHERE u.is_active
+          AND (u.id = ANY(%(ids)s)
+               OR (%(team_kind)s::text IS NOT NULL AND u.id <> %(author)s
+                   AND u.id IN (SELECT user_id FROM managers)))
+          -- the scope: who may read the decision (selectors.decisions_visible_to)
+          AND (u.id = %(author)s
+               OR u.id IN (SELECT user_id FROM role_members WHERE name = %(auditor)s)
+               OR u.id IN (SELECT user_id FROM managers))
+    ), emails AS (
+        INSERT INTO {deliveries} (user_id, digest, subject, body, status, attempts, last_error, created_at)
+        SELECT id, false,
+               CASE WHEN named THEN %(named_subject)s ELSE %(team_subject)s END,
+               CASE WHEN named THEN %(named_body)s ELSE %(team_body)s END,
+               %(queued)s, 0, '', now()
+        FROM recipients WHERE at_once
+        RETURNING id, user_id
+    ), notifications AS (
+        INSERT INTO {notifications} (user_id, kind, decision_id, urgent, by_digest, email_id, created_at)
+        SELECT r.id, CASE WHEN r.named THEN %(named_kind)s ELSE %(team_kind)s END,
+               %(decision)s, %(urgent)s, NOT r.at_once, e.id, now()
+        FROM recipients r LEFT JOIN emails e ON e.user_id = r.id
+        RETURNING id
     )
-    SELECT u.id, coalesce(p.non_urgent, %(default)s)
-    FROM {users} u LEFT JOIN {preferences} p ON p.user_id = u.id
-    WHERE u.is_active
-      AND (u.id = ANY(%(ids)s) OR (%(team_managers)s AND u.id IN (SELECT user_id FROM managers)))
-      AND (u.id = %(author)s
-           OR u.id IN (SELECT user_id FROM role_members WHERE name = %(auditor)s)
-           OR u.id IN (SELECT user_id FROM managers))
-    ORDER BY u.id
+    SELECT (SELECT count(*) FROM notifications), (SELECT coalesce(array_agg(id), '{{}}') FROM emails)
 """
-
-
-@dataclass(frozen=True)
-class Recipient:
-    pk: int
-    non_urgent: str  # Preference.Timing
-
-
-def _recipients(
-    decision: Decision, *, user_ids: Iterable[int] = (), team_managers: bool = False
-) -> list[Recipient]:
-    """Active users among ``user_ids`` (and the managers of the decision's team, if asked) who may
-    read the decision, with their email preference.
-
-    Every alert goes through this one scope check: the rule of ``selectors.decisions_visible_to``
-    (the author, auditors, managers of the decision's team). One hand-written query: it runs inside
-    the recording transaction, while the hash chain's head row is locked, and building it with the
-    ORM cost more time than running it (bench/bench_alerts.py).
-    """
-    tables = {
-        "users": get_user_model()._meta.db_table,
-        "user_groups": get_user_model().groups.through._meta.db_table,
-        "members": Team.members.through._meta.db_table,
-        "preferences": Preference._meta.db_table,
-    }
-    sql = RECIPIENTS_SQL.format(**tables)
-    params = {
-        "team": decision.team_id,
-        "manager": Role.MANAGER.value,
-        "auditor": Role.AUDITOR.value,
-        "default": Preference.Timing.DIGEST.value,
-        "ids": [user_id for user_id in user_ids if user_id is not None],
-        "team_managers": team_managers,
-        "author": decision.author_id,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # table names from the models' metadata; values are parameters
-        return [Recipient(pk, timing) for pk, timing in cursor.fetchall()]
 
 
 def email_text(*, kind: str, reference: str) -> tuple[str, str]:
@@ -122,83 +104,116 @@ def emails_queue(deliveries: list[EmailDelivery]) -> list[EmailDelivery]:
 
 
 def _alert(
-    *, decision: Decision, users: list[Recipient], kinds: dict[int, str], urgent: bool, at_once: set[int]
-) -> list[Notification]:
-    """Notify each user (``kinds``: user id -> kind) and queue the emails due now. Three queries at most.
+    *,
+    decision: Decision,
+    team_kind: str | None = None,
+    team_at_once: bool = False,
+    named: Iterable[int] = (),
+    named_kind: str | None = None,
+    urgent: bool = False,
+) -> int:
+    """Notify the people an event concerns, and queue the emails due now. Returns how many notified.
 
-    Urgent alerts and those in ``at_once`` are emailed now; others follow the user's preference.
+    ``team_kind``: the managers of the decision's team are told (never its author), emailed at once
+    if ``urgent`` or ``team_at_once``, otherwise as each chose. ``named``: users the event names
+    (the author, an adviser, whoever raised a concern), always emailed at once.
+
+    Every recipient passes the scope check in the query, the rule of
+    ``selectors.decisions_visible_to``: the author, auditors, managers of the decision's team.
+    One statement (two when emails are due): it runs inside the recording transaction while the
+    hash chain's head row is locked, so it must be short; building the same with the ORM cost
+    more time than running it (bench/bench_alerts.py).
     """
-    now: dict[int, EmailDelivery] = {}
-    for user in users:
-        if urgent or user.pk in at_once or user.non_urgent == Preference.Timing.IMMEDIATE:
-            subject, body = email_text(kind=kinds[user.pk], reference=decision.reference)
-            now[user.pk] = EmailDelivery(user_id=user.pk, subject=subject, body=body)
-    emails_queue(list(now.values()))
-    notifications = [
-        Notification(
-            user_id=user.pk,
-            kind=kinds[user.pk],
-            decision=decision,
-            urgent=urgent,
-            by_digest=user.pk not in now,
-            email=now.get(user.pk),
-        )
-        for user in users
-    ]
-    return Notification.objects.bulk_create(notifications)
+    user_model = get_user_model()
+    tables = {
+        "users": user_model._meta.db_table,
+        "user_groups": user_model.groups.through._meta.db_table,
+        "groups": user_model.groups.field.related_model._meta.db_table,
+        "members": Team.members.through._meta.db_table,
+        "preferences": Preference._meta.db_table,
+        "deliveries": EmailDelivery._meta.db_table,
+        "notifications": Notification._meta.db_table,
+    }
+    team_subject, team_body = (
+        email_text(kind=team_kind, reference=decision.reference) if team_kind else ("", "")
+    )
+    named_subject, named_body = (
+        email_text(kind=named_kind, reference=decision.reference) if named_kind else ("", "")
+    )
+    params = {
+        "manager": Role.MANAGER.value,
+        "auditor": Role.AUDITOR.value,
+        "team": decision.team_id,
+        "author": decision.author_id,
+        "decision": decision.pk,
+        "ids": [user_id for user_id in named if user_id is not None],
+        "urgent": urgent,
+        "team_at_once": team_at_once,
+        "team_kind": team_kind,
+        "named_kind": named_kind,
+        "team_subject": team_subject,
+        "team_body": team_body,
+        "named_subject": named_subject,
+        "named_body": named_body,
+        "digest": Preference.Timing.DIGEST.value,
+        "immediate": Preference.Timing.IMMEDIATE.value,
+        "queued": EmailDelivery.Status.QUEUED.value,
+    }
+    with connection.cursor() as cursor:
+        # Table names come from the models' own metadata; every value is a bound parameter.
+        cursor.execute(ALERT_SQL.format(**tables), params)
+        notified, email_ids = cursor.fetchone()
+    if email_ids:
+        tasks.send_email.batch_defer(*({"delivery_id": email_id} for email_id in sorted(email_ids)))
+    return notified
 
 
 @transaction.atomic(savepoint=False)
-def decision_recorded(*, decision: Decision) -> list[Notification]:
+def decision_recorded(*, decision: Decision) -> int:
     """A decision was recorded: tell its team's managers, and the adviser it names.
 
-    Urgent decisions (emergency share, flagged for attention, significant harm) are emailed at
-    once; others go in the managers' daily summary unless they chose emails at once. A request for
-    advice is emailed at once to the adviser named (the managers, or the organisation's DSL, IG
-    lead or DPO from the local settings), where they are a user who may read the decision.
+    Urgent decisions (see ``is_urgent``) are emailed at once; others go in the managers' daily
+    summary unless they chose emails at once. A request for advice is emailed at once to the
+    adviser named: "my manager" (the team's managers) or the organisation's DSL, IG lead or DPO from
+    the local settings, where they are a user who may read the decision.
     """
     if not settings.ALERTS_ENABLED:
-        return []
+        return 0
     urgent = is_urgent(decision)
+    if decision.outcome != Outcome.AWAITING_ADVICE:
+        kind = Kind.URGENT_DECISION if urgent else Kind.DECISION_RECORDED
+        return _alert(decision=decision, team_kind=kind, urgent=urgent)
     adviser_id = None
-    if decision.outcome == Outcome.AWAITING_ADVICE and decision.advice_from in NAMED_ADVISERS:
+    if decision.advice_from in NAMED_ADVISERS:
         adviser_id = getattr(LocalSettings.load(), NAMED_ADVISERS[decision.advice_from])
-    everyone = _recipients(decision, user_ids=[adviser_id], team_managers=True)
-    users = [user for user in everyone if user.pk != decision.author_id]
-    if decision.outcome == Outcome.AWAITING_ADVICE:
-        kinds = {user.pk: Kind.ADVICE_REQUESTED for user in users}
-        if decision.advice_from == "manager":
-            at_once = set(kinds)
-        else:
-            at_once = {adviser_id} if adviser_id is not None else set()
-    else:
-        kinds = {user.pk: Kind.URGENT_DECISION if urgent else Kind.DECISION_RECORDED for user in users}
-        at_once = set()
-    return _alert(decision=decision, users=users, kinds=kinds, urgent=urgent, at_once=at_once)
+    return _alert(
+        decision=decision,
+        team_kind=Kind.ADVICE_REQUESTED,
+        team_at_once=decision.advice_from == "manager",
+        named=[adviser_id] if adviser_id != decision.author_id else [],
+        named_kind=Kind.ADVICE_REQUESTED,
+        urgent=urgent,
+    )
 
 
 @transaction.atomic(savepoint=False)
-def review_recorded(*, review: ReviewEvent) -> list[Notification]:
+def review_recorded(*, review: ReviewEvent) -> int:
     """A manager raised a concern or gave advice: tell the decision's author at once."""
     kind = {
         ReviewEvent.Action.CONCERN: Kind.CONCERN_RAISED,
         ReviewEvent.Action.ADVICE: Kind.ADVICE_GIVEN,
     }.get(review.action)
     decision = review.decision
-    if kind is None or decision.author_id == review.reviewer_id:
-        return []
-    if not settings.ALERTS_ENABLED:
-        return []
-    users = _recipients(decision, user_ids=[decision.author_id])
-    kinds = {user.pk: kind for user in users}
-    return _alert(decision=decision, users=users, kinds=kinds, urgent=False, at_once=set(kinds))
+    if not settings.ALERTS_ENABLED or kind is None or decision.author_id == review.reviewer_id:
+        return 0
+    return _alert(decision=decision, named=[decision.author_id], named_kind=kind)
 
 
 @transaction.atomic(savepoint=False)
-def addendum_added(*, addendum: Addendum) -> list[Notification]:
+def addendum_added(*, addendum: Addendum) -> int:
     """An addendum answers every concern still open on the decision: tell whoever raised them."""
     if not settings.ALERTS_ENABLED:
-        return []
+        return 0
     earlier = Addendum.objects.filter(decision_id=addendum.decision_id).exclude(pk=addendum.pk)
     open_concerns = ReviewEvent.objects.filter(
         decision_id=addendum.decision_id,
@@ -213,10 +228,8 @@ def addendum_added(*, addendum: Addendum) -> list[Notification]:
             raised_by.add(concern.reviewer_id)
     raised_by.discard(addendum.author_id)
     if not raised_by:
-        return []
-    users = _recipients(addendum.decision, user_ids=raised_by)
-    kinds = {user.pk: Kind.CONCERN_ANSWERED for user in users}
-    return _alert(decision=addendum.decision, users=users, kinds=kinds, urgent=False, at_once=set(kinds))
+        return 0
+    return _alert(decision=addendum.decision, named=raised_by, named_kind=Kind.CONCERN_ANSWERED)
 
 
 def notifications_mark_read(
