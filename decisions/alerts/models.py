@@ -89,16 +89,26 @@ class Notification(models.Model):
     """Something waiting for one user, about one decision. The source of truth for alerts.
 
     ``email`` is the email that carried it: set when it is queued at once, or when a daily
-    summary picks it up. A notification waiting for the summary has ``by_digest`` and no email.
+    summary picks it up. A notification waiting for the summary has ``by_digest`` and no email
+    (the daily summary reads those without an index: once a day, it is cheaper than keeping one
+    up to date on every decision).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # Indexes are few on purpose: rows are written inside the recording transaction (see services).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+", db_index=False)
     urgent = models.BooleanField(default=False)
     by_digest = models.BooleanField(default=False, help_text="Emailed in the daily summary, not at once.")
     email = models.ForeignKey(
-        EmailDelivery, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+        EmailDelivery,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now, db_default=Now())
     read_at = models.DateTimeField(null=True, blank=True)
@@ -108,11 +118,6 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "-created_at"], name="alert_user_recent"),
             models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="alert_user_unread"),
-            models.Index(
-                fields=["user"],
-                condition=models.Q(by_digest=True, email__isnull=True),
-                name="alert_digest_pending",
-            ),
         ]
 
     def __str__(self) -> str:
