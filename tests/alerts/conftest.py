@@ -3,6 +3,7 @@
 import email
 import email.policy
 import socket
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -89,9 +90,26 @@ def worker(transactional_db, live_roles, monkeypatch):
         cursor.execute("TRUNCATE procrastinate_jobs RESTART IDENTITY CASCADE")
     monkeypatch.setattr(procrastinate_app.periodic_registry, "periodic_tasks", {})
 
+    def work(errors: list) -> None:
+        try:
+            with procrastinate_app.replace_connector(
+                procrastinate_app.connector.get_worker_connector()
+            ) as app:
+                app.run_worker(
+                    queues=["alerts"], wait=False, install_signal_handlers=False, listen_notify=False
+                )
+        except BaseException as error:  # handed to the test's thread
+            errors.append(error)
+
     def run() -> None:
-        with procrastinate_app.replace_connector(procrastinate_app.connector.get_worker_connector()) as app:
-            app.run_worker(queues=["alerts"], wait=False, install_signal_handlers=False, listen_notify=False)
+        # In a thread of its own: Playwright's sync API may have left an event loop in this one.
+        errors: list = []
+        thread = threading.Thread(target=work, args=(errors,))
+        thread.start()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "the worker did not finish"
+        if errors:
+            raise errors[0]
 
     return run
 
