@@ -217,6 +217,9 @@ def main() -> None:
     parser.add_argument("--urgent-every", type=int, default=10, help="one decision in N is urgent")
     parser.add_argument("--worker-concurrency", type=int, default=4)
     parser.add_argument("--segments", type=int, default=5, help="off/on slices a run, alternating")
+    parser.add_argument(
+        "--worker-nice", type=int, default=0, help="CPU priority of the worker (10: recording goes first)"
+    )
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -254,7 +257,10 @@ def main() -> None:
         cwd=ROOT,
     )
     print(f"{args.decisions:,} decisions a run, {args.clients} clients, 1 in {args.urgent_every} urgent")
-    print(f"worker concurrency {args.worker_concurrency}; load average before: {loadavg()}")
+    print(
+        f"worker concurrency {args.worker_concurrency}, nice {args.worker_nice}; "
+        f"load average before: {loadavg()}"
+    )
     ratios, offs, ons, p95s, p50s = [], [], [], [], []
     clients = Clients(args, env)
     try:
