@@ -10,6 +10,7 @@ same rule as ``selectors.decisions_visible_to``: nobody is told about a decision
 
 from collections.abc import Iterable
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -159,9 +160,13 @@ def _alert(
         "immediate": Preference.Timing.IMMEDIATE.value,
         "queued": EmailDelivery.Status.QUEUED.value,
     }
-    with connection.cursor() as cursor:
-        # Table names come from the models' own metadata; every value is a bound parameter.
-        cursor.execute(ALERT_SQL.format(**tables), params)
+    # Table names come from the models' own metadata; every value is a bound parameter. A
+    # server-side prepared statement: planning this query cost more than running it, and it runs
+    # while the chain's head row is locked. (Django's own cursors bind on the client and never
+    # prepare, so this one cursor is psycopg's.)
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(ALERT_SQL.format(**tables), params, prepare=True)
         notified, email_ids = cursor.fetchone()
     if email_ids:
         tasks.send_email.batch_defer(*({"delivery_id": email_id} for email_id in sorted(email_ids)))
