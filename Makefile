@@ -1,5 +1,6 @@
 # Two commands: `make run` serves the app on http://127.0.0.1:8000, `make test` runs every test.
 # Both set everything up first. With DATABASE_URL unset they use an embedded PostgreSQL (.pgdata/).
+# `make run` also starts the alerts worker (procrastinate) and stops it with the server (Ctrl-C).
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,11 @@ DEV := DEBUG=true
 run: $(VENV)/.installed
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py seed_demo
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Starting the alerts worker beside the web server (emails are printed here in development)."
+	@$(DEV) EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend} sh -c '\
+		$(BIN)/python manage.py procrastinate worker --queues alerts & worker=$$!; \
+		trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 test: $(VENV)/.installed node_modules/.installed browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ database refuses to (``pgtrigger.Protect`` on UPDATE and DELETE). Later facts ar
 Drafts are the practitioner's unfinished answers and are ordinary, editable rows.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -64,6 +65,12 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+ADVISER_HELP = (
+    "Alerted when a practitioner asks them for advice, about decisions they may read: give them the "
+    "auditor role, or make them a manager in the teams they advise."
+)
 
 
 class LocalSettings(models.Model):
@@ -132,6 +139,45 @@ class LocalSettings(models.Model):
     )
     dpo_contact = models.TextField(
         blank=True, help_text="How to contact the data protection officer: name, email or phone."
+    )
+    # Alerts and deadlines (decisions.alerts). Working days skip weekends and England and Wales
+    # bank holidays.
+    review_within_working_days = models.PositiveIntegerField(
+        default=5, help_text="A recorded decision should be reviewed within this many working days."
+    )
+    advice_within_working_days = models.PositiveIntegerField(
+        default=2, help_text="Advice should be given within this many working days of being asked."
+    )
+    digest_time = models.TimeField(
+        default=datetime.time(8, 0),
+        help_text="When the daily summary email goes out (UK time), on every day of the week.",
+    )
+    dsl_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="designated safeguarding lead",
+        help_text=ADVISER_HELP,
+    )
+    ig_lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="information governance lead",
+        help_text=ADVISER_HELP,
+    )
+    dpo_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="data protection officer",
+        help_text=ADVISER_HELP,
     )
 
     class Meta:

@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Trunc
 from django.utils import timezone
 
+from decisions.alerts import services as alerts
 from decisions.models import AccessLog, Addendum, Decision, LocalSettings, ReviewEvent, Role, Team
 from decisions.questions.base import Outcome, Step
 from decisions.selectors import user_has_role
@@ -257,13 +258,15 @@ def review_record(
         Decision.objects.select_for_update().filter(pk=decision.pk).first()
         if decision.continuations.exists():
             raise NotAllowed("The practitioner has already continued this decision.")
-    return ReviewEvent.objects.create(
+    review = ReviewEvent.objects.create(
         decision=decision,
         reviewer=reviewer,
         action=action,
         comment=comment,
         escalation_route=escalation_route,
     )
+    alerts.review_recorded(review=review)
+    return review
 
 
 # --- Case chronology -------------------------------------------------------------------------

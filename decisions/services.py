@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from decisions.access import can_record_decisions
+from decisions.alerts import services as alerts
 from decisions.models import AccessLog, Addendum, Decision, Draft, LocalSettings
 from decisions.questions import law, registry
 from decisions.questions.base import (
@@ -227,6 +228,7 @@ def decision_record(
             decision.reference = Decision._meta.get_field("reference").default()
     draft.delete()
     logger.info("decision %s recorded by user %s", decision.reference, author.pk)
+    alerts.decision_recorded(decision=decision)
     return decision
 
 
@@ -235,9 +237,11 @@ def addendum_add(
     *, decision: Decision, author: AbstractBaseUser, kind: str, text: str, advice_from: str = ""
 ) -> Addendum:
     """Add a later fact to a decision. The decision itself never changes."""
-    return Addendum.objects.create(
+    addendum = Addendum.objects.create(
         decision=decision, author=author, kind=kind, text=text, advice_from=advice_from
     )
+    alerts.addendum_added(addendum=addendum)
+    return addendum
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ Environment variables:
     SESSION_ABSOLUTE_AGE  Seconds from sign-in to sign-out, however active (default 10 hours).
     TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
     SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
-    EMAIL_*, DEFAULT_FROM_EMAIL  SMTP server for password reset links.
+    EMAIL_*, DEFAULT_FROM_EMAIL, SERVICE_URL, ALERTS_*  Alert and password reset emails (see "Alerts" below).
 """
 
 import json
@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "pgtrigger",
     "axes",
+    "procrastinate.contrib.django",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "decisions",
     "decisions.checkpoints",
     "decisions.accounts",
+    "decisions.alerts",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "decisions.context_processors.roles",
                 "decisions.context_processors.navigation",
                 "decisions.pages.context_processors.service",
+                "decisions.alerts.context_processors.unread_alerts",
             ],
         },
     },
@@ -271,12 +274,30 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Alerts (decisions.alerts). The in-service notification is the record; the email is a copy, sent
+# by the procrastinate worker (`manage.py procrastinate worker`) through Django's email framework.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# The address people sign in at, for the links in emails (emails carry no personal data).
+SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALERTS_ENABLED = env_bool("ALERTS_ENABLED", True)
+# A failed send is tried again after 30 s, 1 min, 2 min... and marked failed after the last try.
+ALERTS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ALERTS_EMAIL_MAX_ATTEMPTS", "8"))
+ALERTS_RETRY_BASE_SECONDS = int(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "procrastinate": {"level": "WARNING"}},
 }
 
 # Signed checkpoints of the decision log (docs/audit.md). The private key stays on the app server:

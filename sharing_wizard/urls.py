@@ -29,6 +29,7 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
         name="admin_login",
     ),
+    path("alerts/", include("decisions.alerts.urls")),
     path("admin/", admin.site.urls),
     path("", include("decisions.pages.urls")),
 ]

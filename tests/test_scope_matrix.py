@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from decisions import services
+from decisions.alerts.models import Notification
 from decisions.models import AccessLog, ExportEvent, LocalSettings, Role, Team
 from decisions.questions import registry
 from tests.audit.conftest import create_decision
@@ -85,6 +86,13 @@ PAGES = {
     "privacy": page(public=True),
     "cookies": page(public=True),
     "session_keep_alive": page(public=True),  # answers 401 itself when signed out
+    # Everyone has alerts; one alert is its person's own; the email link goes on to the decision's
+    # own page, which checks the scope itself.
+    "alerts:list": page(),
+    "alerts:preferences": page(),
+    "alerts:mark_read": page(post_only=True),
+    "alerts:open": page("notification"),
+    "alerts:decision": page("decision", other=EVERYONE),
     "audit:index": page(own={A}),
     "audit:export": page(own={A}),
     "audit:download": page(own={A}),
@@ -167,6 +175,14 @@ def world(db, django_user_model):
         "drafts": {role: services.draft_start(author=person).pk for role, person in people.items()},
         "other_draft": services.draft_start(author=stranger).pk,
         "export": {OWN: export(people[A]), OTHER: export(other_auditor)},
+        # One alert each about their own team's decision; another team's is someone else's.
+        "notification": {
+            **{
+                role: Notification.objects.create(user=person, kind="decision-recorded", decision=own_decision).pk
+                for role, person in people.items()
+            },
+            OTHER: Notification.objects.create(user=stranger, kind="decision-recorded", decision=other_decision).pk,
+        },
     }
 
 
@@ -181,6 +197,9 @@ def address(name: str, scope: str | None, where: str | None, world: dict, role) 
         return f"{reverse(name)}?case={world['case'][where]}"
     if scope == "export":
         return reverse(name, kwargs={"token": world["export"][where]})
+    if scope == "notification":
+        owner = role if where == OWN and role in world["notification"] else OTHER
+        return reverse(name, kwargs={"pk": world["notification"][owner]})
     draft = world["drafts"].get(role) if where == OWN else world["other_draft"]
     kwargs = {"draft_id": draft or uuid.uuid4()}
     if name == "decisions:wizard":

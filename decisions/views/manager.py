@@ -18,6 +18,7 @@ from django.utils import timezone
 from decisions import answers as answer_display
 from decisions import reviews, services
 from decisions.access import REFUSED_TARGET, refuse, role_required
+from decisions.alerts import deadlines
 from decisions.filters import ReviewQueueFilter, filtered_access_log
 from decisions.forms import page_form_helper
 from decisions.govuk import ConditionalQuestion, RevealingRadios, select
@@ -101,6 +102,7 @@ def queue(request):
             "filterset": filterset,
             "form": filterset.form,
             "page": page,
+            "overdue": deadlines.overdue_ids(request.user, [decision.pk for decision in page.items]),
             "filtered": filterset.is_bound,
         },
     )
@@ -333,6 +335,27 @@ def percent(value: float | None) -> str:
     return "No finished decisions" if value is None else f"{value * 100:.0f}% of finished decisions"
 
 
+def overdue_figures(user) -> list[dict]:
+    """Overdue counts for the dashboard: past the working-day deadlines in the local settings."""
+    local = LocalSettings.load()
+    counts = deadlines.overdue_counts(user, local=local)
+    return [
+        {
+            "key": "review",
+            "label": "Not reviewed within " + deadlines.working_days_label(local.review_within_working_days),
+            "count": count_label(counts["review"]),
+            "url": reverse("manager:queue") + "?" + urlencode({"section": Section.AWAITING_REVIEW}),
+        },
+        {
+            "key": "advice",
+            "label": "Waiting for advice for more than "
+            + deadlines.working_days_label(local.advice_within_working_days),
+            "count": count_label(counts["advice"]),
+            "url": reverse("manager:queue") + "?" + urlencode({"section": Section.AWAITING_ADVICE}),
+        },
+    ]
+
+
 @manager_required
 def dashboard(request):
     period = request.GET.get("period", "90")
@@ -368,6 +391,7 @@ def dashboard(request):
                 }
                 for key in Section.counted
             ],
+            "overdue": overdue_figures(request.user),
             "outcomes": list(Outcome),
             "table_rows": [
                 {"start": row["start"], "counts": [row[o] for o in Outcome], "total": row["total"]}

@@ -263,16 +263,17 @@ def make_many(people, record_decision, count):
         )
 
 
-# Per request: session, user, the two-factor device of the session, manager role, the page's own
-# reads, the access log row, and the session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update,
-# release).
+# Per request: session, user, the two-factor device of the session, manager role, the unread alerts
+# in the header, the page's own reads, the access log row, and the session save
+# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
 EXPECTED_QUERIES = {  # each page also reads the local settings once, for the phase banner's feedback link
-    "queue": 12,  # + the page of decisions, the capped section counts (one query), practitioner choices
-    "queue-filtered": 12,
-    "review": 14,  # + decision, local settings, continuations, addenda, reviews
-    "chronology": 12,  # + decisions, addenda, reviews of the case
-    "dashboard": 12,  # + series, figures, section counts
-    "access_log": 11,  # + the page of log rows, the people to filter by
+    "queue": 15,  # + the page of decisions, the capped section counts (one query), practitioner choices,
+    # local settings and which decisions on the page are overdue
+    "queue-filtered": 15,
+    "review": 15,  # + decision, local settings, continuations, addenda, reviews
+    "chronology": 13,  # + decisions, addenda, reviews of the case
+    "dashboard": 16,  # + series, figures, section counts, local settings, overdue review and advice counts
+    "access_log": 12,  # + the page of log rows, the people to filter by
 }
 
 

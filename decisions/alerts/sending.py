@@ -1,0 +1,80 @@
+"""Sending one queued email, and how often to try again.
+
+Runs in the worker (``decisions.alerts.tasks``). The delivery row is locked while it is sent, so
+two workers never send it twice; its state is committed before the task fails, so administrators
+see every failed try (admin: Alerts > Email deliveries) and the notification is never touched.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
+
+from decisions.alerts.models import EmailDelivery
+
+logger = logging.getLogger(__name__)
+
+DONE = (EmailDelivery.Status.SENT, EmailDelivery.Status.FAILED, EmailDelivery.Status.NO_ADDRESS)
+
+
+class EmailSendFailed(Exception):
+    """The mail server did not take the email. ``final``: no more tries."""
+
+    def __init__(self, message: str, *, attempts: int, final: bool) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.final = final
+
+
+class AlertRetry(BaseRetryStrategy):
+    """Try again after ALERTS_RETRY_BASE_SECONDS, then twice as long each time (30 s, 1 min,
+    2 min...), until ``sending`` says the last try failed. Settings are read at each failure."""
+
+    def get_retry_decision(self, *, exception: BaseException, job) -> RetryDecision | None:
+        if not isinstance(exception, EmailSendFailed) or exception.final:
+            return None
+        wait = settings.ALERTS_RETRY_BASE_SECONDS * 2 ** (exception.attempts - 1)
+        return RetryDecision(retry_in={"seconds": wait})
+
+
+def email_send(*, delivery_id: int) -> EmailDelivery | None:
+    """Send a queued email once. Raises ``EmailSendFailed`` (after recording it) when it fails."""
+    failure = None
+    with transaction.atomic():
+        delivery = (
+            EmailDelivery.objects.select_for_update().select_related("user").filter(pk=delivery_id).first()
+        )
+        if delivery is None or delivery.status in DONE:
+            return delivery
+        if not delivery.user.email:
+            delivery.status = EmailDelivery.Status.NO_ADDRESS
+            delivery.save(update_fields=["status"])
+            return delivery
+        delivery.attempts += 1
+        try:
+            send_mail(
+                delivery.subject,
+                delivery.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [delivery.user.email],
+                fail_silently=False,
+            )
+        except Exception as error:  # any failure of the mail server or the network: record, retry
+            final = delivery.attempts >= settings.ALERTS_EMAIL_MAX_ATTEMPTS
+            delivery.status = EmailDelivery.Status.FAILED if final else EmailDelivery.Status.RETRYING
+            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            failure = EmailSendFailed(delivery.last_error, attempts=delivery.attempts, final=final)
+            logger.warning(
+                "email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error
+            )
+        else:
+            delivery.status = EmailDelivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+    if failure is not None:
+        raise failure
+    return delivery
