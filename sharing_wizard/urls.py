@@ -13,3 +13,6 @@ urlpatterns = [
     path("manage/", include("decisions.manager_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is restarting or too slow answers 503 with a way back, not a bare 500.
+handler500 = "decisions.views.errors.server_error"
