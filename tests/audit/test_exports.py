@@ -374,3 +374,12 @@ def test_exports_xlsx_shows_control_characters_and_says_so(auditor_client, pract
     rows = list(load_workbook(io.BytesIO(body), read_only=True)["decisions 1"].values)
     assert rows[1][rows[0].index("rationale")] == "one\u240dtwo\u2407three\tfour\nfive"
     assert "control pictures" in manifest["xlsx_text"]
+
+
+def test_exports_offline_checker_knows_the_same_tombstone_as_the_database():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("verify_export", VERIFY_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.TOMBSTONES == audit.TOMBSTONES
