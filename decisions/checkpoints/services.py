@@ -318,15 +318,14 @@ def inclusion_proof(*, decision) -> dict:
             checkpoint = checkpoint_create(reason=Checkpoint.Reason.PROOF)
         except SigningKeyMissing as error:
             raise ProofUnavailable(str(error)) from error
-    leaves = list(leaf_hashes(checkpoint.size))
-    if merkle.root(leaves).hex() != checkpoint.merkle_root:
+    root, path = merkle.root_and_path(list(leaf_hashes(checkpoint.size)), decision.chain_seq - 1)
+    if root.hex() != checkpoint.merkle_root:
         raise ProofUnavailable(
             f"the log no longer matches the checkpoint at record {checkpoint.size}: run verify_decision_log"
         )
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_canonical(d) FROM decisions_decision d WHERE d.id = %s", [decision.pk])
         (canonical,) = cursor.fetchone()
-    path = merkle.inclusion_path(leaves, decision.chain_seq - 1)
     return {
         "proof_version": 1,
         "record": {
