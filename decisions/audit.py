@@ -149,10 +149,17 @@ class VerifyResult:
         return self.broken is None
 
 
+def lift_statement_timeout() -> None:
+    """Long reads of the whole log (verifying, exporting, signing) may run past the app's statement
+    timeout: lift it until the current transaction ends. Call inside ``transaction.atomic``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+
+
 def chain_rows(batch_size: int = 5000) -> Iterator[tuple]:
     """Stream every chained record in order through a server-side cursor (memory stays flat)."""
     with transaction.atomic():
-        connection.ensure_connection()
+        lift_statement_timeout()
         with connection.connection.cursor(name="audit_chain_walk") as cursor:
             cursor.itersize = batch_size
             cursor.execute(CHAIN_SQL)

@@ -330,7 +330,9 @@ def copy_sql(spec: ExportSpec, head_seq: int) -> sql.Composed:
 
 def _copy_chunks(spec: ExportSpec, head_seq: int, counter: list[int]) -> Iterator[bytes]:
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
+    pg = connection.connection
+    with pg.transaction(), pg.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")  # a million rows take longer than a page
         with cursor.copy(copy_sql(spec, head_seq)) as copy:
             for chunk in copy:
                 yield bytes(chunk)
@@ -365,6 +367,7 @@ def _xlsx_chunks(
     connection.ensure_connection()
     pg = connection.connection
     with pg.transaction(), pg.cursor(name=f"xlsx_{uuid.uuid4().hex}") as cursor:
+        pg.execute("SET LOCAL statement_timeout = 0")
         cursor.itersize = 2000
         cursor.execute(select_sql(spec, head_seq, neutralise=True))
         for row in cursor:

@@ -135,6 +135,12 @@ if env_bool("DATABASE_POOL", True):
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
+# A query that runs longer than this is cancelled and the user gets a 503 page (decisions.views.errors)
+# instead of a request that hangs. Exports and log verification lift it for their own long reads.
+# 0 switches it off (run `migrate` on a very large database with DATABASE_STATEMENT_TIMEOUT=0).
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+if DATABASE_STATEMENT_TIMEOUT:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -236,6 +242,7 @@ SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 
 SESSION_SAVE_EVERY_REQUEST = True
 # The timeout warning opens this many seconds before the session ends (GOV.UK: two minutes).
 SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
+SESSION_ENGINE = "sharing_wizard.sessions"  # retries a save once after a database restart
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -33,3 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("decisions.pages.urls")),
 ]
+
+# A database that is restarting or too slow answers 503 with a way back, not a bare 500.
+handler500 = "decisions.views.errors.server_error"

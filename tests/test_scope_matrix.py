@@ -178,10 +178,14 @@ def world(db, django_user_model):
         # One alert each about their own team's decision; another team's is someone else's.
         "notification": {
             **{
-                role: Notification.objects.create(user=person, kind="decision-recorded", decision=own_decision).pk
+                role: Notification.objects.create(
+                    user=person, kind="decision-recorded", decision=own_decision
+                ).pk
                 for role, person in people.items()
             },
-            OTHER: Notification.objects.create(user=stranger, kind="decision-recorded", decision=other_decision).pk,
+            OTHER: Notification.objects.create(
+                user=stranger, kind="decision-recorded", decision=other_decision
+            ).pk,
         },
     }
 

@@ -45,8 +45,8 @@ def root(leaf_hashes: Iterable[bytes]) -> bytes:
     return level[0]
 
 
-def inclusion_path(leaf_hashes: list[bytes], index: int) -> list[bytes]:
-    """The audit path of leaf ``index`` in the tree of all ``leaf_hashes``, from the bottom up."""
+def root_and_path(leaf_hashes: list[bytes], index: int) -> tuple[bytes, list[bytes]]:
+    """The root, and the audit path of leaf ``index`` from the bottom up, in one pass over the tree."""
     if not 0 <= index < len(leaf_hashes):
         raise IndexError("no such leaf")
     path = []
@@ -57,7 +57,12 @@ def inclusion_path(leaf_hashes: list[bytes], index: int) -> list[bytes]:
             path.append(level[sibling])
         level = _next_level(level)
         index //= 2
-    return path
+    return level[0], path
+
+
+def inclusion_path(leaf_hashes: list[bytes], index: int) -> list[bytes]:
+    """The audit path of leaf ``index`` in the tree of all ``leaf_hashes``, from the bottom up."""
+    return root_and_path(leaf_hashes, index)[1]
 
 
 def verify_inclusion(leaf: bytes, index: int, size: int, path: list[bytes], expected_root: bytes) -> bool:

@@ -27,7 +27,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decisions.audit import Anchor, ChainBreak, VerifyResult, chain_head, export_anchors, verify_chain
+from decisions.audit import (
+    Anchor,
+    ChainBreak,
+    VerifyResult,
+    chain_head,
+    export_anchors,
+    lift_statement_timeout,
+    verify_chain,
+)
 from decisions.checkpoints import merkle
 from decisions.checkpoints.models import Checkpoint
 
@@ -193,7 +201,7 @@ def check_signed(record: dict, *, source: str, keys: dict[str, Ed25519PublicKey]
 def leaf_hashes(size: int) -> Iterator[bytes]:
     """The Merkle leaf hashes of records 1..size, streamed through a server-side cursor."""
     with transaction.atomic():
-        connection.ensure_connection()
+        lift_statement_timeout()
         with connection.connection.cursor(name="checkpoint_leaves") as cursor:
             cursor.itersize = 10000
             cursor.execute(LEAVES_SQL, {"size": size})
@@ -310,15 +318,14 @@ def inclusion_proof(*, decision) -> dict:
             checkpoint = checkpoint_create(reason=Checkpoint.Reason.PROOF)
         except SigningKeyMissing as error:
             raise ProofUnavailable(str(error)) from error
-    leaves = list(leaf_hashes(checkpoint.size))
-    if merkle.root(leaves).hex() != checkpoint.merkle_root:
+    root, path = merkle.root_and_path(list(leaf_hashes(checkpoint.size)), decision.chain_seq - 1)
+    if root.hex() != checkpoint.merkle_root:
         raise ProofUnavailable(
             f"the log no longer matches the checkpoint at record {checkpoint.size}: run verify_decision_log"
         )
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_canonical(d) FROM decisions_decision d WHERE d.id = %s", [decision.pk])
         (canonical,) = cursor.fetchone()
-    path = merkle.inclusion_path(leaves, decision.chain_seq - 1)
     return {
         "proof_version": 1,
         "record": {

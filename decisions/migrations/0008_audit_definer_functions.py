@@ -1,9 +1,12 @@
 """Harden the chain's SECURITY DEFINER functions and make disposal checked and provable (issue 8).
 
-* Every audit function pins ``search_path`` to the schema the tables live in, with ``pg_temp`` last,
-  and names every table with its schema. Before this, ``search_path`` was copied from migration time,
-  which searches ``pg_temp`` first: the app role could create a temporary ``decisions_chainhead`` or
-  ``decisions_disposal`` and make the definer functions (running as the owner) use it.
+* Every audit function that reads tables pins ``search_path`` to the schema the tables live in,
+  with ``pg_temp`` last, and names every table and audit function with its schema. Before this,
+  ``search_path`` was copied from migration time, which searches ``pg_temp`` first: the app role
+  could create a temporary ``decisions_chainhead`` or ``decisions_disposal`` and make the definer
+  functions (running as the owner) use it. ``audit_canonical`` reads no table and keeps 0005's
+  definition: a second ``SET`` on it costs about 30% of the verifier's speed, and functions and
+  operators are never looked up in ``pg_temp``.
 * ``audit_dispose_decision`` refuses unless the actor is an active auditor or administrator and the
   decision is past the retention period, or a legal reason for an early disposal is given (recorded
   in the disposal row, ``legal_override``).
@@ -27,11 +30,6 @@ TOMB_ADDENDUM = """'{"text": "", "advice_from": ""}'::jsonb"""
 TOMB_REVIEW = """'{"comment": "", "escalation_route": ""}'::jsonb"""
 
 FUNCTIONS = r"""
-CREATE OR REPLACE FUNCTION @S.audit_canonical(r anyelement) RETURNS text
-LANGUAGE sql STABLE SET timezone = 'UTC' SET search_path = @S, pg_temp AS $$
-  SELECT jsonb_strip_nulls(to_jsonb(r) - __CHAIN__)::text
-$$;
-
 CREATE OR REPLACE FUNCTION @S.audit_sha256(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(t, 'UTF8')), 'hex')
@@ -194,7 +192,6 @@ END
 $$;
 ALTER FUNCTION @S.audit_chain_extend() SET search_path FROM CURRENT;
 ALTER FUNCTION @S.audit_chain_guard() RESET search_path;
-ALTER FUNCTION @S.audit_canonical(anyelement) RESET search_path;
 """
 
 

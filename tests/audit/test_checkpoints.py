@@ -244,3 +244,16 @@ def test_checkpoints_manifests_are_signed_and_checked_offline(signing, log_of_si
     other = new_key(tmp_path / "other")
     result = run_script("verify_export.py", output, "--public-key", str(other) + ".pub")
     assert "not by the key given" in result.stdout
+
+
+def test_checkpoints_the_auditors_page_reports_a_rewrite(signing, log_of_six, auditor_client):
+    from django.urls import reverse
+
+    call_command("checkpoint")
+    page = auditor_client.get(reverse("audit:index")).content.decode()
+    assert "Signed checkpoints the log still matches" in page
+    superuser("UPDATE decisions_decision SET rationale = 'Rewritten' WHERE id = %s", [log_of_six[0].pk])
+    recompute_chain_from(1)
+    page = auditor_client.get(reverse("audit:index")).content.decode()
+    assert "The log has been changed" in page
+    assert "contradicts the checkpoint of" in page

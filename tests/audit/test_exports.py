@@ -392,3 +392,12 @@ def test_exports_carry_each_code_and_its_name(auditor_client, practitioner, tmp_
     assert row["question_set"] == "2024 advice (England)"
     assert row["outcome_label"] == "Share the information"
     assert verify_offline(tmp_path, body, manifest).returncode == 0
+
+
+def test_exports_offline_checker_knows_the_same_tombstone_as_the_database():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("verify_export", VERIFY_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.TOMBSTONES == audit.TOMBSTONES

@@ -165,3 +165,14 @@ def test_retention_disposal_refused_with_a_clear_message(old_and_new, practition
     )
     assert Disposal.objects.get().legal_override == "Subject's erasure request upheld by the ICO"
     assert audit.verify_chain().ok
+
+
+def test_retention_database_tombstone_is_the_verifiers(disposed):
+    """What audit_dispose_decision writes is exactly what the verifier calls a tombstone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_canonical(d) FROM decisions_decision d WHERE id = %s", [disposed.pk])
+        (canonical,) = cursor.fetchone()
+    assert audit.tombstone_problem("decision", canonical) is None
+    for name, value in audit.TOMBSTONES["decision"].items():
+        content = audit.json.loads(canonical)
+        assert content.get(name) == value

@@ -22,6 +22,10 @@ REFUSALS = {
     "delete a review": "DELETE FROM decisions_reviewevent",
     "delete the access log": "DELETE FROM decisions_accesslog",
     "delete an export event": "DELETE FROM decisions_exportevent",
+    "delete a checkpoint": "DELETE FROM checkpoints_checkpoint",
+    "truncate checkpoints": "TRUNCATE checkpoints_checkpoint",
+    "replace the chain function": "CREATE OR REPLACE FUNCTION audit_sha256(t text) RETURNS text"
+    " LANGUAGE sql AS $$ SELECT 'x' $$",
 }
 
 
