@@ -266,13 +266,16 @@ def make_many(people, record_decision, count):
 # Per request: session, user, the two-factor device of the session, manager role, the page's own
 # reads, the access log row, and the session save (SESSION_SAVE_EVERY_REQUEST: savepoint, update,
 # release).
-EXPECTED_QUERIES = {  # each page also reads the local settings once, for the phase banner's feedback link
-    "queue": 12,  # + the page of decisions, the capped section counts (one query), practitioner choices
-    "queue-filtered": 12,
-    "review": 14,  # + decision, local settings, continuations, addenda, reviews
-    "chronology": 12,  # + decisions, addenda, reviews of the case
-    "dashboard": 12,  # + series, figures, section counts
-    "access_log": 11,  # + the page of log rows, the people to filter by
+# Every page reads the session, the manager with their roles, teams and authenticator (one query:
+# decisions.accounts.backends) and their two-factor device; the local settings come from the
+# process's copy (decisions.settings_cache). Then:
+EXPECTED_QUERIES = {
+    "queue": 7,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    "queue-filtered": 7,
+    "review": 8,  # + decision, continuations, addenda, reviews
+    "chronology": 7,  # + decisions, addenda, reviews of the case
+    "dashboard": 7,  # + series, figures, section counts
+    "access_log": 6,  # + the page of log rows, the people to filter by
 }
 
 
