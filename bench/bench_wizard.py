@@ -258,6 +258,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--wizard-only", action="store_true", help="no bare runs: decisions/s at other client counts"
+    )
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -272,7 +275,7 @@ def main() -> None:
     )
     figures = {"bare": [], "wizard": []}
     for n in range(args.runs):
-        for kind in ("bare", "wizard"):
+        for kind in ("wizard",) if args.wizard_only else ("bare", "wizard"):
             result = run(kind, jars, args.seconds, database_url)
             figures[kind].append(result)
             print(
@@ -293,12 +296,14 @@ def main() -> None:
         return statistics.median(r[key] for r in figures[kind])
 
     print(f"median of {args.runs} runs (load now {loadavg()}):")
-    for kind in ("bare", "wizard"):
+    for kind in ("wizard",) if args.wizard_only else ("bare", "wizard"):
         print(
             f"  {kind:6}: {median(kind, 'rps'):7.1f} page requests/s  p50 {median(kind, 'p50'):.1f} ms"
             f"  p95 {median(kind, 'p95'):.1f} ms  p99 {median(kind, 'p99'):.1f} ms"
             + (f"  {median(kind, 'decisions'):.2f} decisions/s" if kind == "wizard" else "")
         )
+    if args.wizard_only:
+        return
     ratio = median("wizard", "rps") / median("bare", "rps")
     print(f"  wizard / bare page requests/s: {ratio:.2f}x (goal >= 0.5x)")
 
