@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest
 
 from decisions.models import Role
-from decisions.selectors import user_has_role, user_roles
+from decisions.selectors import user_has_role, user_in_a_team, user_roles
 
 REFUSED_TARGET = "access_refused_target"
 
@@ -50,7 +50,7 @@ def can_record_decisions(user: AbstractBaseUser) -> bool:
         return False
     if user_has_role(user, Role.AUDITOR) or user_has_role(user, Role.ADMINISTRATOR):
         return False
-    return user.teams.exists()
+    return user_in_a_team(user)
 
 
 def records_decisions(view):

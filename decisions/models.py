@@ -189,8 +189,10 @@ class LocalSettings(models.Model):
 
     @classmethod
     def load(cls) -> "LocalSettings":
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The one row, from this process's copy while it is current (``decisions.settings_cache``)."""
+        from decisions import settings_cache
+
+        return settings_cache.load(cls)
 
     @property
     def escalation_route_list(self) -> list[str]:

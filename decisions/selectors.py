@@ -19,6 +19,13 @@ def user_roles(user: AbstractBaseUser) -> frozenset[str]:
     return user._roles
 
 
+def user_in_a_team(user: AbstractBaseUser) -> bool:
+    """Whether the user is a member of any team (read with the user when signed in)."""
+    if not hasattr(user, "_in_team"):
+        user._in_team = user.teams.exists()
+    return user._in_team
+
+
 def user_has_role(user: AbstractBaseUser, role: Role) -> bool:
     return role in user_roles(user)
 

@@ -9,6 +9,8 @@ Environment variables:
     SECURE_SSL_REDIRECT   "false" when TLS ends at a proxy that already redirects.
     SESSION_COOKIE_AGE    Seconds of inactivity before sign-out (default 2 hours).
     SESSION_ABSOLUTE_AGE  Seconds from sign-in to sign-out, however active (default 10 hours).
+    SESSION_REFRESH_SECONDS  At most this often a request writes the session to start the idle
+                          time again (default 60; the session may end this much early, never late).
     TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
     SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
     EMAIL_*, DEFAULT_FROM_EMAIL, SERVICE_URL, ALERTS_*  Alert and password reset emails (see "Alerts" below).
@@ -145,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "decisions.accounts.backends.ModelBackend",  # Django's, loading roles and teams with the user
     "decisions.accounts.oidc.Backend",  # does nothing unless OIDC_ISSUER is set
 ]
 
@@ -239,7 +241,10 @@ CRISPY_TEMPLATE_PACK = "gds"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 # However active, a session ends this long after sign-in (decisions.accounts.sessions).
 SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(10 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Written when it changes, and at most every SESSION_REFRESH_SECONDS to start the idle time again
+# (decisions.accounts.sessions.refresh): not on every request, which cost three SQL statements.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 # The timeout warning opens this many seconds before the session ends (GOV.UK: two minutes).
 SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", "120"))
 SESSION_ENGINE = "sharing_wizard.sessions"  # retries a save once after a database restart

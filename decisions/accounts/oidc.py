@@ -34,6 +34,7 @@ from mozilla_django_oidc import auth as oidc_auth
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.utils import import_from_settings
 
+from decisions.accounts import backends
 from decisions.accounts.models import ExternalIdentity
 from decisions.models import Role
 
@@ -103,7 +104,7 @@ class Backend(oidc_auth.OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         """The signed-in person, while their account is active: turning it off ends their sessions."""
-        user = self.UserModel._default_manager.filter(pk=user_id).first()
+        user = backends.signed_in_user(user_id)
         return user if user is not None and user.is_active else None
 
     def authenticate(self, request, **kwargs):

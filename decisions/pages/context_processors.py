@@ -13,7 +13,7 @@ def service(request) -> dict:
     context = {
         "service_name": SERVICE_NAME,
         "local_settings": SimpleLazyObject(LocalSettings.load),
-        "session_timeout": session.timeout_settings(),
+        "session_timeout": session.timeout_settings(request),
     }
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name == "login" and hasattr(request, "session"):

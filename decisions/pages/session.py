@@ -1,9 +1,10 @@
 """Signing out after inactivity: the GOV.UK timeout warning and what the sign-in page says after.
 
-The session ends ``SESSION_COOKIE_AGE`` seconds after the last request. Two minutes before
-(``SESSION_TIMEOUT_WARNING_SECONDS``), static/js/timeout-warning.js opens a dialog; "Stay signed
-in" calls ``keep_alive``, which (as every request does, ``SESSION_SAVE_EVERY_REQUEST``) starts the
-time again. Answers are saved on the server after every page, so nothing saved is lost either way.
+The session ends ``SESSION_COOKIE_AGE`` seconds after it was last written (at most
+``SESSION_REFRESH_SECONDS`` before the last request: ``decisions.accounts.sessions.refresh``).
+Two minutes before (``SESSION_TIMEOUT_WARNING_SECONDS``), static/js/timeout-warning.js opens a
+dialog; "Stay signed in" calls ``keep_alive``, which writes the session and so starts the time
+again. Answers are saved on the server after every page, so nothing saved is lost either way.
 """
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from decisions.accounts import sessions
 from decisions.middleware import PENDING_ANSWERS
 
 TIMED_OUT = "timeout"
@@ -21,13 +23,15 @@ TIMED_OUT = "timeout"
 def keep_alive(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    sessions.refresh(request, force=True)
     return JsonResponse({"signed_in": True, "seconds": settings.SESSION_COOKIE_AGE})
 
 
-def timeout_settings() -> dict:
+def timeout_settings(request: HttpRequest | None = None) -> dict:
+    left = sessions.seconds_left(request) if request is not None else settings.SESSION_COOKIE_AGE
     return {
-        "session_seconds": settings.SESSION_COOKIE_AGE,
-        "warning_seconds": min(settings.SESSION_TIMEOUT_WARNING_SECONDS, settings.SESSION_COOKIE_AGE),
+        "session_seconds": left,
+        "warning_seconds": min(settings.SESSION_TIMEOUT_WARNING_SECONDS, left),
     }
 
 

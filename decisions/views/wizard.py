@@ -55,12 +55,20 @@ class DecisionWizard(NamedUrlWizardView):
         return super().dispatch(request, *args, **kwargs)
 
     def routing(self) -> dict[str, str]:
+        """The stored answers that decide the route.
+
+        Read from the stored lists directly, as ``MultiValueDict.get`` would (the last value; an
+        empty list is no answer), without building a ``MultiValueDict`` for each page's condition.
+        """
+        stored = self.storage.data[self.storage.step_data_key]
         answers = {}
         for step in self.question_set.routing_steps():
-            data = self.storage.get_step_data(step)
+            data = stored.get(step)
             if data is not None:
                 value = data.get(f"{step}-{ANSWER_FIELD}")
-                answers[step] = value[0] if isinstance(value, list) else value
+                if isinstance(value, list):
+                    value = value[-1] if value else None
+                answers[step] = value
         return answers
 
     def result(self) -> Result:

@@ -1,5 +1,6 @@
 // The GOV.UK timeout warning: a modal dialog, opened before the session ends, that lets the user
-// stay signed in. The session ends data-session-seconds after the last request; the dialog opens
+// stay signed in. The session ends data-session-seconds after the page was served (the server
+// gives the time actually left: decisions/accounts/sessions.py); the dialog opens
 // data-warning-seconds before that. The markup is in templates/pages/_timeout_warning.html.
 // A module file (not inline): the CSP allows script-src 'self' only.
 

@@ -263,17 +263,17 @@ def make_many(people, record_decision, count):
         )
 
 
-# Per request: session, user, the two-factor device of the session, manager role, the unread alerts
-# in the header, the page's own reads, the access log row, and the session save
-# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release).
-EXPECTED_QUERIES = {  # each page also reads the local settings once, for the phase banner's feedback link
-    "queue": 15,  # + the page of decisions, the capped section counts (one query), practitioner choices,
-    # local settings and which decisions on the page are overdue
-    "queue-filtered": 15,
-    "review": 15,  # + decision, local settings, continuations, addenda, reviews
-    "chronology": 13,  # + decisions, addenda, reviews of the case
-    "dashboard": 16,  # + series, figures, section counts, local settings, overdue review and advice counts
-    "access_log": 12,  # + the page of log rows, the people to filter by
+# Every page reads the session, the manager with their roles, teams and authenticator (one query:
+# decisions.accounts.backends), their two-factor device and their unread alerts (the header); the
+# local settings come from the process's copy (decisions.settings_cache). Then:
+EXPECTED_QUERIES = {
+    "queue": 9,  # + the page of decisions, the capped section counts (one query), practitioner choices,
+    # which decisions on the page are overdue
+    "queue-filtered": 9,
+    "review": 9,  # + decision, continuations, addenda, reviews
+    "chronology": 8,  # + decisions, addenda, reviews of the case
+    "dashboard": 10,  # + series, figures, section counts, overdue review and advice counts
+    "access_log": 7,  # + the page of log rows, the people to filter by
 }
 
 

@@ -1,0 +1,312 @@
+"""Benchmark: a wizard page against a bare Django view that reads and writes a database session.
+
+Both are served by gunicorn with the same options (2 workers x 4 threads, DEBUG off), one after
+the other, alternating (bare, wizard, bare, wizard, ...), against the same PostgreSQL, with the
+service's own database, pool and session settings (the bare project is bench/bare/). Eight
+clients (threads in this process, keep-alive connections) each sign in as a practitioner in a
+team and walk whole routes of the default question set: one share, one do-not-share, and so on,
+GETting every page and POSTing its answers, up to the request that records the decision. The bare
+runs request the bare view as fast as they can.
+
+Printed for each run: page requests/s, p50/p95/p99 of the page requests (the recording request
+is timed apart), decisions/s and /proc/loadavg; at the end the median of the runs and the ratio
+of the wizard's page requests/s to the bare view's. Not run by pytest.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/bench_wizard.py [--runs 3] [--seconds 20] [--clients 8]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB = "perf_bench_wizard"
+PORT = 8731
+WARM_UP = 5.0
+SESSION_COOKIE = "__Host-sessionid"
+CSRF_COOKIE = "__Host-csrftoken"
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def bench_database_url(base: str) -> str:
+    import psycopg
+
+    parts = urlsplit(base)
+    with psycopg.connect(base, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-only-" + "s" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("DEBUG", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def prepare(clients: int) -> list[dict]:
+    """Practitioners in a team, each with a signed-in session; returns their cookies."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group, User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from decisions.accounts.sessions import SIGNED_IN_AT
+    from decisions.models import Role, Team
+
+    call_command("migrate", verbosity=0)
+    team, _ = Team.objects.get_or_create(name="Bench wizard team")
+    group, _ = Group.objects.get_or_create(name=Role.PRACTITIONER)
+    assert not settings.TWO_FACTOR_PRACTITIONERS, "the bench signs practitioners in without two-factor"
+    jars = []
+    for n in range(clients):
+        user, created = User.objects.get_or_create(username=f"bench-wizard-{n}")
+        if created:
+            user.set_password(secrets.token_urlsafe(16))
+            user.save()
+        user.groups.add(group)
+        team.members.add(user)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[1]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[SIGNED_IN_AT] = time.time()
+        session.create()
+        jars.append({SESSION_COOKIE: session.session_key, CSRF_COOKIE: secrets.token_hex(16)})
+    return jars
+
+
+def routes() -> list[tuple[dict, dict]]:
+    from tests.manager.conftest import CONSENT_CONDITIONS, ROUTING
+
+    return [(ROUTING["share"], CONSENT_CONDITIONS), (ROUTING["do-not-share"], {})]
+
+
+class Stop(Exception):
+    """The run's time is up (raised between requests, so a walk stops part way)."""
+
+
+class Browser:
+    """One client: a keep-alive connection and a cookie jar. ``log`` gets (finished at, seconds,
+    whether it recorded a decision) for every request."""
+
+    def __init__(self, cookies: dict, stop_at: float, log: list):
+        self.cookies = dict(cookies)
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.stop_at = stop_at
+        self.log = log
+
+    def request(self, method: str, path: str, data: dict | None = None, *, records: bool = False):
+        if time.perf_counter() >= self.stop_at:
+            raise Stop
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        body = None
+        if data is not None:
+            body = urlencode({**data, "csrfmiddlewaretoken": self.cookies[CSRF_COOKIE]})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        response.read()
+        finished = time.perf_counter()
+        elapsed = finished - started
+        self.log.append((finished, elapsed, records))
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers.get("Location", ""), elapsed
+
+
+def wizard_walk(browser: Browser, routing: dict, extra: dict) -> None:
+    from tests.wizard import step_data
+
+    status, location, _ = browser.request("POST", "/decisions/new/", step_data("triage"))
+    assert status == 302, status
+    while True:
+        path = urlsplit(location).path
+        status, _, _ = browser.request("GET", path)
+        assert status == 200, (path, status)
+        step = re.search(r"/([a-z-]+)/$", path)[1]
+        overrides = dict(extra.get(step, {}))
+        if step in routing:
+            overrides["answer"] = routing[step]
+        status, location, _ = browser.request("POST", path, step_data(step, overrides))
+        assert status == 302, (path, status)
+        if step == "check":
+            status, location, _ = browser.request("GET", urlsplit(location).path, records=True)
+            assert status == 302 and "confirmation" in location, (status, location)
+            return
+
+
+def bare_walk(browser: Browser) -> None:
+    for _ in range(10):
+        status, _, _ = browser.request("GET", "/bare/")
+        assert status == 200, status
+
+
+def run(kind: str, jars: list[dict], seconds: float, database_url: str) -> dict:
+    app = "sharing_wizard.wsgi" if kind == "wizard" else "bench.bare.wsgi"
+    server = subprocess.Popen(  # noqa: S603 (this checkout's own gunicorn, fixed arguments)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+            app,
+        ],
+        env=server_env(database_url),
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        routing = routes()
+        logs = [[] for _ in jars]
+        errors = []
+        measure_from = time.perf_counter() + WARM_UP  # the warm-up is not counted
+        stop = measure_from + seconds
+
+        def client(n: int) -> None:
+            browser = Browser(jars[n], stop, logs[n])
+            walks = 0
+            while True:
+                try:
+                    if kind == "wizard":
+                        path, extra = routing[(n + walks) % len(routing)]
+                        wizard_walk(browser, path, extra)
+                    else:
+                        bare_walk(browser)
+                except Stop:
+                    return
+                except (AssertionError, OSError, http.client.HTTPException) as error:
+                    errors.append(repr(error)[:200])
+                    browser = Browser(jars[n], stop, logs[n])
+                walks += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(len(jars))]
+        for thread in threads:
+            thread.start()
+        time.sleep(WARM_UP)
+        load_before = loadavg()
+        for thread in threads:
+            thread.join()
+        counted = [entry for log in logs for entry in log if measure_from <= entry[0] < stop]
+        pages = sorted(elapsed for _, elapsed, records in counted if not records)
+        recordings = [elapsed for _, elapsed, records in counted if records]
+        elapsed = seconds
+        cut = statistics.quantiles(pages, n=100) if len(pages) > 100 else [max(pages or [0])] * 99
+        return {
+            "kind": kind,
+            "rps": len(pages) / elapsed,
+            "p50": cut[49] * 1000,
+            "p95": cut[94] * 1000,
+            "p99": cut[98] * 1000,
+            "decisions": len(recordings) / elapsed,
+            "record_p50": statistics.median(recordings) * 1000 if recordings else 0.0,
+            "errors": len(errors),
+            "first_error": errors[0] if errors else "",
+            "load": f"{load_before} -> {loadavg()}",
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--wizard-only", action="store_true", help="no bare runs: decisions/s at other client counts"
+    )
+    args = parser.parse_args()
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        sys.exit("Set DATABASE_URL to a PostgreSQL server the bench may create a database on.")
+    database_url = bench_database_url(base)
+    os.environ.update(server_env(database_url))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sharing_wizard.settings"
+    jars = prepare(args.clients)
+    print(
+        f"{args.clients} clients, {args.seconds:.0f} s a run, gunicorn 2 workers x 4 threads;"
+        f" load {loadavg()}"
+    )
+    figures = {"bare": [], "wizard": []}
+    for n in range(args.runs):
+        for kind in ("wizard",) if args.wizard_only else ("bare", "wizard"):
+            result = run(kind, jars, args.seconds, database_url)
+            figures[kind].append(result)
+            print(
+                f"run {n + 1} {kind:6}: {result['rps']:7.1f} page requests/s  p50 {result['p50']:6.1f} ms"
+                f"  p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms"
+                + (
+                    f"  {result['decisions']:5.2f} decisions/s (recording p50 {result['record_p50']:.0f} ms)"
+                    if kind == "wizard"
+                    else ""
+                )
+                + f"  errors {result['errors']}  load {result['load']}",
+                flush=True,
+            )
+            if result["errors"]:
+                print("   first error:", result["first_error"])
+
+    def median(kind: str, key: str) -> float:
+        return statistics.median(r[key] for r in figures[kind])
+
+    print(f"median of {args.runs} runs (load now {loadavg()}):")
+    for kind in ("wizard",) if args.wizard_only else ("bare", "wizard"):
+        print(
+            f"  {kind:6}: {median(kind, 'rps'):7.1f} page requests/s  p50 {median(kind, 'p50'):.1f} ms"
+            f"  p95 {median(kind, 'p95'):.1f} ms  p99 {median(kind, 'p99'):.1f} ms"
+            + (f"  {median(kind, 'decisions'):.2f} decisions/s" if kind == "wizard" else "")
+        )
+    if args.wizard_only:
+        return
+    ratio = median("wizard", "rps") / median("bare", "rps")
+    print(f"  wizard / bare page requests/s: {ratio:.2f}x (goal >= 0.5x)")
+
+
+if __name__ == "__main__":
+    main()

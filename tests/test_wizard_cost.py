@@ -1,0 +1,80 @@
+"""What a wizard page costs the database: a handful of SQL statements, however far in.
+
+Every page used to read the session, the user, their roles, their teams, their authenticator,
+the local settings (twice) and the draft, write the draft, and write the session again: 12-13
+statements. Now the session is read, the user with everything pages ask about them, the draft,
+and on a POST the draft is written.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from decisions.models import LocalSettings
+from decisions.questions.base import Step
+from tests.manager.conftest import CONSENT_CONDITIONS, ROUTING
+from tests.wizard import current_step, start_draft, step_data
+
+MAX_STATEMENTS = 4
+
+
+def statements(send, *args):
+    with CaptureQueriesContext(connection) as captured:
+        response = send(*args)
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def walk_counting(client, routing, extra=None):
+    """Answer every page up to "check your answers", GETting each first; returns the costs seen."""
+    costs = []
+    url = start_draft(client)
+    client.get(url)  # the first GET of a new draft moves its current page to the one asked for
+    while True:
+        step = current_step(url)
+        response, sql = statements(client.get, url)
+        assert response.status_code == 200, step
+        costs.append(("GET", step, sql))
+        if step == Step.CHECK:
+            return costs
+        overrides = dict((extra or {}).get(step, {}))
+        if step in routing:
+            overrides["answer"] = routing[step]
+        response, sql = statements(client.post, url, step_data(step, overrides))
+        assert response.status_code == 302, f"{step}: {response.content[:1000]!r}"
+        costs.append(("POST", step, sql))
+        url = response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "extra"),
+    [("share", CONSENT_CONDITIONS), ("do-not-share", None)],
+    ids=["share", "do-not-share"],
+)
+def test_every_wizard_page_costs_at_most_four_statements(practitioner_client, outcome, extra):
+    practitioner_client.get(reverse("decisions:my_decisions"))  # a first page: the session is written
+    costs = walk_counting(practitioner_client, ROUTING[outcome], extra)
+
+    assert len(costs) > 6
+    too_dear = {f"{method} {step}": sql for method, step, sql in costs if len(sql) > MAX_STATEMENTS}
+    assert not too_dear, too_dear
+
+
+def test_a_wizard_page_does_not_write_the_session(practitioner_client):
+    url = start_draft(practitioner_client)
+    practitioner_client.get(url)
+    _, sql = statements(practitioner_client.get, url)
+    assert not [query for query in sql if "django_session" in query and not query.startswith("SELECT")]
+
+
+def test_a_change_to_the_local_settings_shows_on_the_next_page(practitioner_client):
+    """The settings are kept in the process, but never served after they changed (any server)."""
+    practitioner_client.get(reverse("decisions:my_decisions"))
+    url = start_draft(practitioner_client)
+    page = practitioner_client.get(url).content.decode()
+    assert "Better care phone line" not in page
+    LocalSettings.objects.filter(pk=1).update(organisation_name="Better care phone line")  # no signal
+
+    page = practitioner_client.get(reverse("privacy")).content.decode()
+
+    assert "Better care phone line" in page
