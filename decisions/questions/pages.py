@@ -265,40 +265,47 @@ class PowerForm(StepForm):
     reveals = {"answer": {law.OTHER_POWER: ("other_power",)}}
 
 
-class SpecialCategoryForm(StepForm):
-    answer = radios(
-        "Does the information include special category data?",
+def condition_question(kind: str, conditions, hint: str) -> forms.ChoiceField:
+    """ "Does the information include <kind>?": no, one of the conditions, or not sure."""
+    return radios(
+        f"Does the information include {kind}?",
         [
             Choice(law.NONE, "No, it does not"),
-            *basis_choices(law.SPECIAL_CATEGORY),
+            *basis_choices(conditions),
             Choice(NOT_SURE, "I'm not sure", divider="or"),
         ],
-        "Select whether the information includes special category data, or I'm not sure",
-        hint="Special category data is about health, ethnicity, religion or beliefs, sex life or sexual "
-        "orientation, and similar. If it does, choose the condition you rely on.",
+        f"Select whether the information includes {kind}, or I'm not sure",
+        hint=hint + " If it does, choose the condition you rely on.",
     )
 
+
+class ConditionForm(StepForm):
+    """A page asking for a data protection condition: only the ones that fit the route are offered."""
+
+    offered = staticmethod(law.offered_special_category)
+
     def adapt(self, context):
-        offered = {c.code for c in law.offered_special_category(context.law_context)}
+        offered = {c.code for c in self.offered(context.law_context)}
         self.narrow("answer", offered | {law.NONE, NOT_SURE})
 
 
-class CriminalOffenceForm(StepForm):
-    answer = radios(
-        "Does the information include criminal offence data?",
-        [
-            Choice(law.NONE, "No, it does not"),
-            *basis_choices(law.CRIMINAL_OFFENCE),
-            Choice(NOT_SURE, "I'm not sure", divider="or"),
-        ],
-        "Select whether the information includes criminal offence data, or I'm not sure",
-        hint="Criminal offence data is about crimes someone committed or is suspected of, or court cases "
-        "and sentences. If it does, choose the condition you rely on.",
+class SpecialCategoryForm(ConditionForm):
+    answer = condition_question(
+        "special category data",
+        law.SPECIAL_CATEGORY,
+        "Special category data is about health, ethnicity, religion or beliefs, sex life or sexual "
+        "orientation, and similar.",
     )
 
-    def adapt(self, context):
-        offered = {c.code for c in law.offered_criminal_offence(context.law_context)}
-        self.narrow("answer", offered | {law.NONE, NOT_SURE})
+
+class CriminalOffenceForm(ConditionForm):
+    offered = staticmethod(law.offered_criminal_offence)
+    answer = condition_question(
+        "criminal offence data",
+        law.CRIMINAL_OFFENCE,
+        "Criminal offence data is about crimes someone committed or is suspected of, or court cases "
+        "and sentences.",
+    )
 
 
 class RecipientForm(StepForm):
