@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from decisions.models import ReviewEvent
 from decisions.questions.base import Outcome
-from tests.browser_support import TIMEOUT_MS
+from tests.browser_support import TIMEOUT_MS, pass_two_factor
 from tests.conftest import PASSWORD
 
 
@@ -23,6 +23,7 @@ def review_page(chromium_browser, live_server, manager, decision, *, javascript:
     page.get_by_label("Username").fill(manager.username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_two_factor(page)
     page.goto(reverse("manager:review", args=[decision.reference]))
     return page, errors
 

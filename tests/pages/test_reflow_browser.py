@@ -21,7 +21,13 @@ from decisions import exports, reviews, services
 from decisions.models import Decision, Draft, ReviewEvent
 from decisions.pages.content import TESTED_WIDTHS
 from decisions.questions.base import Outcome
-from tests.browser_support import TIMEOUT_MS, axe_violations, describe_violations, known_rules
+from tests.browser_support import (
+    TIMEOUT_MS,
+    axe_violations,
+    describe_violations,
+    known_rules,
+    pass_two_factor,
+)
 from tests.conftest import PASSWORD
 from tests.wizard import answer_until_check, start_draft
 
@@ -184,6 +190,7 @@ def open_as(chromium_browser, live_server, *, javascript: bool, username: str | 
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        pass_two_factor(page)  # managers and auditors set up an authenticator app first
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     return page
 
