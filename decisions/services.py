@@ -217,6 +217,9 @@ def decision_record(
         power=_code(routing.get(Step.POWER, "")),
         criminal_offence_condition=_code(routing.get(Step.CRIMINAL_OFFENCE, "")),
     )
+    # The draft goes first: saving the decision locks the chain's head row until the commit, so
+    # every statement after it makes other recordings wait (docs/performance.md).
+    draft.delete()
     for _attempt in range(5):  # a reference clash is astronomically rare; pick another
         try:
             with transaction.atomic():
@@ -226,7 +229,6 @@ def decision_record(
             if "reference" not in str(error):
                 raise
             decision.reference = Decision._meta.get_field("reference").default()
-    draft.delete()
     logger.info("decision %s recorded by user %s", decision.reference, author.pk)
     alerts.decision_recorded(decision=decision)
     return decision
