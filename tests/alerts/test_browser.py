@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.alerts.factories import make_decision
-from tests.browser_support import axe_check
+from tests.browser_support import axe_check, pass_two_factor
 from tests.conftest import PASSWORD
 
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
@@ -22,6 +22,7 @@ def manager_page(chromium_browser, live_server, live_roles, teams):
     page.get_by_label("Username").fill("mo")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_two_factor(page)  # managers set up an authenticator app first
     page.wait_for_url("**/manage/**")
     yield page, decisions
     context.close()
