@@ -73,6 +73,19 @@ ADVISER_HELP = (
 )
 
 
+def adviser_field(role: str) -> models.ForeignKey:
+    """The user who is the organisation's adviser in a role (DSL, IG lead, DPO), if any."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=role,
+        help_text=ADVISER_HELP,
+    )
+
+
 class LocalSettings(models.Model):
     """Settings an administrator can change: local contacts and how long things are kept.
 
@@ -152,33 +165,9 @@ class LocalSettings(models.Model):
         default=datetime.time(8, 0),
         help_text="When the daily summary email goes out (UK time), on every day of the week.",
     )
-    dsl_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="designated safeguarding lead",
-        help_text=ADVISER_HELP,
-    )
-    ig_lead_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="information governance lead",
-        help_text=ADVISER_HELP,
-    )
-    dpo_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="data protection officer",
-        help_text=ADVISER_HELP,
-    )
+    dsl_user = adviser_field("designated safeguarding lead")
+    ig_lead_user = adviser_field("information governance lead")
+    dpo_user = adviser_field("data protection officer")
 
     class Meta:
         verbose_name = "local settings"

@@ -11,7 +11,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 
 from decisions.questions import law
-from decisions.questions.base import Answer
+from decisions.questions.base import Answer, Step
 from decisions.questions.fields import (
     NOT_SURE_CHOICE,
     YES_NO,
@@ -501,3 +501,31 @@ class RationaleForm(StepForm):
 
 class CheckForm(StepForm):
     """The "check your answers" page: nothing to fill in, the answers are shown above it."""
+
+
+# The pages every current set begins with, and the pages it ends with (the "how" pages, the reasons
+# for not sharing, advice, the rationale and "check your answers"), in order. A set puts its own
+# "when" questions between them.
+START_PAGES = {
+    Step.TRIAGE: TriageForm,
+    Step.EMERGENCY: EmergencyForm,
+    Step.EMERGENCY_SHARE: EmergencyShareForm,
+    Step.SIGNIFICANT_HARM: SignificantHarmForm,
+    Step.REFERRAL: ReferralForm,
+    Step.REQUEST: RequestForm,
+}
+END_PAGES = {
+    Step.LAWFUL_BASIS: LawfulBasisForm,
+    Step.POWER: PowerForm,
+    Step.SPECIAL_CATEGORY: SpecialCategoryForm,
+    Step.CRIMINAL_OFFENCE: CriminalOffenceForm,
+    Step.RECIPIENT: RecipientForm,
+    Step.IDENTITIES: IdentitiesForm,
+    Step.METHOD: MethodForm,
+    Step.FACTS_OPINION: FactsOpinionForm,
+    Step.TRANSPARENCY: TransparencyForm,
+    Step.WITHHOLD: WithholdForm,
+    Step.ADVICE: AdviceForm,
+    Step.RATIONALE: RationaleForm,
+    Step.CHECK: CheckForm,
+}
