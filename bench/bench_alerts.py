@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -55,15 +57,18 @@ def bench_database_url(base: str) -> str:
 
 
 def django_env(database_url: str, **extra: str) -> dict[str, str]:
-    return {
+    """Production settings (DEBUG off, the connection pool on), as the worker runs in production.
+    Each client process holds one connection of its own for the whole run (no pool needed)."""
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sharing_wizard.settings",
-        "DEBUG": "true",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
         "DATABASE_URL": database_url,
-        "DATABASE_POOL": "false",
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+    env.pop("DEBUG", None)
+    return env
 
 
 def setup_django(env: dict[str, str]) -> None:
@@ -148,7 +153,16 @@ class Clients:
         self.results = context.Queue()
         self.commands = [context.Queue() for _ in range(args.clients)]
         self.processes = [
-            context.Process(target=client, args=(i, args.urgent_every, env, self.commands[i], self.results))
+            context.Process(
+                target=client,
+                args=(
+                    i,
+                    args.urgent_every,
+                    {**env, "DATABASE_POOL": "false"},
+                    self.commands[i],
+                    self.results,
+                ),
+            )
             for i in range(args.clients)
         ]
         for process in self.processes:
@@ -193,7 +207,7 @@ def one_run(args, clients: Clients, inbox: Inbox) -> dict:
     deadline = time.time() + 120
     while time.time() < deadline:
         with inbox.lock:
-            if len(inbox.received) >= expected:
+            if sum(ref in commits for ref, _at in inbox.received) >= expected:
                 break
         time.sleep(0.2)
     with inbox.lock:
@@ -245,6 +259,7 @@ def main() -> None:
     prepare(args.clients)
     worker = subprocess.Popen(  # noqa: S603
         [
+            *os.environ.get("BENCH_WORKER_PREFIX", "").split(),
             *manage,
             "procrastinate",
             "worker",
@@ -278,6 +293,13 @@ def main() -> None:
             ratios.append(figures["on"] / figures["off"])
             p95s.append(figures["p95"])
             p50s.append(figures["p50"])
+        worker_cpu = sum(psutil.Process(worker.pid).cpu_times()[:2])
+        own_cpu = sum(psutil.Process().cpu_times()[:2])
+        emails = args.runs * args.decisions * 2 // args.urgent_every
+        print(
+            f"CPU seconds: worker {worker_cpu:.1f} ({1000 * worker_cpu / max(emails, 1):.1f} ms an email), "
+            f"this process (the SMTP server) {own_cpu:.1f}"
+        )
     finally:
         clients.stop()
         worker.terminate()

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from decisions.access import can_record_decisions
@@ -217,21 +217,31 @@ def decision_record(
         power=_code(routing.get(Step.POWER, "")),
         criminal_offence_condition=_code(routing.get(Step.CRIMINAL_OFFENCE, "")),
     )
-    # The draft goes first: saving the decision locks the chain's head row until the commit, so
-    # every statement after it makes other recordings wait (docs/performance.md).
+    # Saving the decision locks the chain's head row until the commit, so every statement after
+    # it makes other recordings wait (docs/performance.md). Everything else goes first: the draft's
+    # deletion, and the alerts, which can name the decision before it exists because its id is
+    # taken from the sequence now and foreign keys are checked at the commit.
     draft.delete()
+    decision.pk = _next_id(Decision)
     for _attempt in range(5):  # a reference clash is astronomically rare; pick another
         try:
             with transaction.atomic():
-                decision.save()
+                alerts.decision_recorded(decision=decision)
+                decision.save(force_insert=True)
             break
         except IntegrityError as error:
             if "reference" not in str(error):
                 raise
             decision.reference = Decision._meta.get_field("reference").default()
     logger.info("decision %s recorded by user %s", decision.reference, author.pk)
-    alerts.decision_recorded(decision=decision)
     return decision
+
+
+def _next_id(model: type[models.Model]) -> int:
+    """The next id of ``model``'s table, taken from its sequence before the row is inserted."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic

@@ -23,8 +23,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         failed = list(queryset.filter(status=EmailDelivery.Status.FAILED).values_list("pk", flat=True))
         EmailDelivery.objects.filter(pk__in=failed).update(status=EmailDelivery.Status.QUEUED, attempts=0)
-        for pk in failed:
-            tasks.send_email.defer(delivery_id=pk)
+        tasks.emails_defer(failed)
         self.message_user(request, f"{len(failed)} email(s) queued again.", messages.SUCCESS)
 
 

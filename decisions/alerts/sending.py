@@ -1,14 +1,17 @@
-"""Sending one queued email, and how often to try again.
+"""Sending queued emails, and how often to try again.
 
-Runs in the worker (``decisions.alerts.tasks``). The delivery row is locked while it is sent, so
-two workers never send it twice; its state is committed before the task fails, so administrators
-see every failed try (admin: Alerts > Email deliveries) and the notification is never touched.
+Runs in the worker (``decisions.alerts.tasks``). One job sends the emails of one event (the
+managers of a team, say) over one connection to the mail server. Each delivery row is locked while
+it is sent, so two workers never send it twice; its state is committed before the job fails, so
+administrators see every failed try (admin: Alerts > Email deliveries) and the notification is
+never touched. A job tried again sends only the emails not yet sent.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
@@ -40,8 +43,36 @@ class AlertRetry(BaseRetryStrategy):
         return RetryDecision(retry_in={"seconds": wait})
 
 
-def email_send(*, delivery_id: int) -> EmailDelivery | None:
-    """Send a queued email once. Raises ``EmailSendFailed`` (after recording it) when it fails."""
+# More emails than this in one event (a daily summary to every manager) go in several jobs.
+EMAILS_PER_JOB = 50
+
+
+def emails_send(*, delivery_ids: list[int]) -> None:
+    """Send queued emails over one connection to the mail server. Raises ``EmailSendFailed`` when
+    one failed and may be tried again (each failure recorded first); those sent are not sent again."""
+    mail = get_connection(fail_silently=False)
+    retry = []
+    try:
+        for delivery_id in delivery_ids:
+            try:
+                email_send(delivery_id=delivery_id, mail=mail)
+            except EmailSendFailed as failure:
+                mail.close()  # a broken connection is opened again for the next email
+                if not failure.final:
+                    retry.append(failure)
+    finally:
+        mail.close()
+    if retry:
+        raise EmailSendFailed(
+            "; ".join(str(failure) for failure in retry),
+            attempts=max(failure.attempts for failure in retry),
+            final=False,
+        )
+
+
+def email_send(*, delivery_id: int, mail: BaseEmailBackend | None = None) -> EmailDelivery | None:
+    """Send a queued email once, over ``mail`` if given (a connection kept open by the caller).
+    Raises ``EmailSendFailed`` (after recording it) when it fails."""
     failure = None
     with transaction.atomic():
         delivery = (
@@ -55,12 +86,15 @@ def email_send(*, delivery_id: int) -> EmailDelivery | None:
             return delivery
         delivery.attempts += 1
         try:
+            if mail is not None:
+                mail.open()  # kept open for the next email; does nothing if already open
             send_mail(
                 delivery.subject,
                 delivery.body,
                 settings.DEFAULT_FROM_EMAIL,
                 [delivery.user.email],
                 fail_silently=False,
+                connection=mail,
             )
         except Exception as error:  # any failure of the mail server or the network: record, retry
             final = delivery.attempts >= settings.ALERTS_EMAIL_MAX_ATTEMPTS

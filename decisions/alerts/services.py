@@ -99,8 +99,7 @@ def email_text(*, kind: str, reference: str) -> tuple[str, str]:
 def emails_queue(deliveries: list[EmailDelivery]) -> list[EmailDelivery]:
     """Queue emails in the current transaction: the worker sends them only if it commits."""
     deliveries = EmailDelivery.objects.bulk_create(deliveries)
-    if deliveries:
-        tasks.send_email.batch_defer(*({"delivery_id": delivery.pk} for delivery in deliveries))
+    tasks.emails_defer([delivery.pk for delivery in deliveries])
     return deliveries
 
 
@@ -168,8 +167,7 @@ def _alert(
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(ALERT_SQL.format(**tables), params, prepare=True)
         notified, email_ids = cursor.fetchone()
-    if email_ids:
-        tasks.send_email.batch_defer(*({"delivery_id": email_id} for email_id in sorted(email_ids)))
+    tasks.emails_defer(email_ids)
     return notified
 
 

@@ -13,9 +13,24 @@ from decisions.alerts import sending
 QUEUE = "alerts"
 
 
+@app.task(name="alerts.send_emails", queue=QUEUE, retry=sending.AlertRetry())
+def send_emails(delivery_ids: list[int]) -> None:
+    sending.emails_send(delivery_ids=delivery_ids)
+
+
 @app.task(name="alerts.send_email", queue=QUEUE, retry=sending.AlertRetry())
 def send_email(delivery_id: int) -> None:
-    sending.email_send(delivery_id=delivery_id)
+    """One email a job: kept for the jobs queued before ``send_emails``, which sends an event's
+    emails together."""
+    sending.emails_send(delivery_ids=[delivery_id])
+
+
+def emails_defer(delivery_ids: list[int]) -> None:
+    """Queue jobs to send these emails, in the current transaction: none is sent unless it commits."""
+    ids = sorted(delivery_ids)
+    chunk = sending.EMAILS_PER_JOB
+    if ids:
+        send_emails.batch_defer(*({"delivery_ids": ids[i : i + chunk]} for i in range(0, len(ids), chunk)))
 
 
 @app.periodic(cron="*/5 * * * *", periodic_id="alerts-daily-digest")

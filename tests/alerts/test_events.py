@@ -4,7 +4,7 @@ A real SMTP server (aiosmtpd on 127.0.0.1) and the real procrastinate worker del
 """
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from decisions import reviews, services
 from decisions.alerts import services as alerts
@@ -207,3 +207,40 @@ def test_a_user_without_an_email_address_still_gets_the_notification(smtp, worke
     assert notified(decision)["mo"] == (Kind.URGENT_DECISION, True)
     assert EmailDelivery.objects.get(user=teams["mo"]).status == EmailDelivery.Status.NO_ADDRESS
     assert emailed(smtp) == ["bo@example.org", "mia@example.org"]
+
+
+def test_alerts_are_written_before_the_decision_locks_the_chain(smtp, worker, teams):
+    """Recording takes the hash chain's head row with the decision's insert and holds it until
+    the commit, so the alerts (notifications and queued emails) are written before that insert:
+    a decision's notifications already exist when its row goes in (bench/bench_alerts.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE test_seen_at_insert (notifications int, emails int)")
+        cursor.execute(
+            """CREATE FUNCTION test_count_alerts() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO test_seen_at_insert SELECT
+                (SELECT count(*) FROM alerts_notification WHERE decision_id = NEW.id),
+                (SELECT count(*) FROM alerts_notification WHERE decision_id = NEW.id
+                   AND email_id IS NOT NULL);
+              RETURN NEW;
+            END $$"""
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_count_alerts BEFORE INSERT ON decisions_decision "
+            "FOR EACH ROW EXECUTE FUNCTION test_count_alerts()"
+        )
+    try:
+        decision = record(teams["pat"], EMERGENCY)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT notifications, emails FROM test_seen_at_insert")
+            seen = cursor.fetchall()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_count_alerts ON decisions_decision")
+            cursor.execute("DROP FUNCTION test_count_alerts()")
+            cursor.execute("DROP TABLE test_seen_at_insert")
+    worker()
+
+    assert seen == [(3, 3)]
+    assert Notification.objects.filter(decision=decision).count() == 3
+    assert emailed(smtp) == ["bo@example.org", "mia@example.org", "mo@example.org"]

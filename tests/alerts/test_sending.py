@@ -32,8 +32,8 @@ def test_an_smtp_outage_is_retried_with_backoff_then_delivered(smtp, worker, tea
     deliveries = EmailDelivery.objects.all()
     assert {(d.status, d.attempts) for d in deliveries} == {(EmailDelivery.Status.RETRYING, 1)}
     assert all("Connection refused" in d.last_error or "Errno" in d.last_error for d in deliveries)
-    waits = scheduled_retry_seconds()
-    assert len(waits) == 3 and all(0 < wait <= 2 for wait in waits)
+    waits = scheduled_retry_seconds()  # one job sends the event's three emails
+    assert len(waits) == 1 and all(0 < wait <= 2 for wait in waits)
 
     time.sleep(2.2)
     worker()  # still down: the second wait is twice as long
@@ -87,4 +87,39 @@ def test_a_send_that_never_succeeds_is_shown_to_administrators(smtp, worker, tea
     assert response.status_code == 302
     worker()
     assert len(smtp.messages) == 3
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
+
+
+def test_an_events_emails_go_over_one_connection(smtp, worker, teams):
+    record(teams["pat"], EMERGENCY)
+    worker()
+
+    assert len(smtp.messages) == 3
+    assert smtp.collector.connections == 1
+
+
+def test_one_address_turned_away_is_tried_again_without_resending_the_others(smtp, worker, teams, settings):
+    settings.ALERTS_RETRY_BASE_SECONDS = 1
+    smtp.collector.refused = {"mia@example.org"}
+    record(teams["pat"], EMERGENCY)
+    worker()
+
+    assert sorted(a for m in smtp.messages for a in m.to) == ["bo@example.org", "mo@example.org"]
+    status = dict(EmailDelivery.objects.values_list("user__username", "status"))
+    assert status == {
+        "bo": EmailDelivery.Status.SENT,
+        "mo": EmailDelivery.Status.SENT,
+        "mia": EmailDelivery.Status.RETRYING,
+    }
+    assert "451" in EmailDelivery.objects.get(user=teams["mia"]).last_error
+
+    smtp.collector.refused = set()
+    time.sleep(1.2)
+    worker()
+
+    assert sorted(a for m in smtp.messages for a in m.to) == [
+        "bo@example.org",
+        "mia@example.org",
+        "mo@example.org",
+    ]
     assert set(EmailDelivery.objects.values_list("status", flat=True)) == {EmailDelivery.Status.SENT}
