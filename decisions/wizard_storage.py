@@ -11,6 +11,11 @@ from decisions import services
 
 
 class DraftStorage(BaseStorage):
+    """``version`` changes whenever an answer is stored or all are cleared, so what is worked out
+    from the answers (the route) can be kept until then."""
+
+    version = 0
+
     def __init__(self, prefix, request=None, file_storage=None):
         super().__init__(prefix, request, file_storage)
         self.draft = request.wizard_draft
@@ -18,6 +23,14 @@ class DraftStorage(BaseStorage):
         if not self.data:
             self.init_data()
         self._saved = repr(self.data)
+
+    def init_data(self):
+        super().init_data()
+        self.version += 1
+
+    def set_step_data(self, step, cleaned_data):
+        super().set_step_data(step, cleaned_data)
+        self.version += 1
 
     def update_response(self, response):
         super().update_response(response)

@@ -23,4 +23,9 @@ def notification_for(user: AbstractBaseUser, pk: int) -> Notification | None:
 
 
 def unread_count(user: AbstractBaseUser) -> int:
+    """Unread alerts, for the header: counted when the signed-in user was loaded, in the same
+    query (``accounts.backends``), else here."""
+    counted = getattr(user, "_unread_alerts", None)
+    if counted is not None:
+        return counted
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

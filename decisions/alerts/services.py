@@ -245,6 +245,7 @@ def notifications_mark_read(
         unread = unread.filter(pk__in=list(ids))
     if decision_reference is not None:
         unread = unread.filter(decision__reference=decision_reference)
+    user.__dict__.pop("_unread_alerts", None)  # the header counts again
     return unread.update(read_at=timezone.now())
 
 

@@ -40,7 +40,7 @@ class DecisionWizard(NamedUrlWizardView):
     template_name = "decisions/wizard_step.html"
 
     def dispatch(self, request, *args, draft_id, **kwargs):
-        self.draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
+        self.draft = selectors.draft_of(request.user, draft_id)
         if self.draft is None:
             recorded = Decision.objects.filter(submission_key=draft_id, author=request.user).first()
             if recorded is not None:  # submitted already: a refresh or a second click
@@ -58,8 +58,12 @@ class DecisionWizard(NamedUrlWizardView):
         """The stored answers that decide the route.
 
         Read from the stored lists directly, as ``MultiValueDict.get`` would (the last value; an
-        empty list is no answer), without building a ``MultiValueDict`` for each page's condition.
+        empty list is no answer), without building a ``MultiValueDict`` for each page's condition,
+        and kept until an answer is stored (every page's condition asks, many times a request).
         """
+        cached = getattr(self, "_routing_cache", None)
+        if cached is not None and cached[0] == self.storage.version:
+            return dict(cached[1])
         stored = self.storage.data[self.storage.step_data_key]
         answers = {}
         for step in self.question_set.routing_steps():
@@ -69,14 +73,14 @@ class DecisionWizard(NamedUrlWizardView):
                 if isinstance(value, list):
                     value = value[-1] if value else None
                 answers[step] = value
-        return answers
+        self._routing_cache = (self.storage.version, answers)
+        return dict(answers)
 
     def result(self) -> Result:
         """The route for the answers stored so far, computed once for each set of answers."""
-        routing = self.routing()
-        key = tuple(sorted(routing.items()))
-        if self._result_cache is None or self._result_cache[0] != key:
-            self._result_cache = (key, evaluate(self.question_set, routing, self.context))
+        version = self.storage.version
+        if self._result_cache is None or self._result_cache[0] != version:
+            self._result_cache = (version, evaluate(self.question_set, self.routing(), self.context))
         return self._result_cache[1]
 
     def page_context(self) -> PageContext:
@@ -248,7 +252,7 @@ def first_question(request):
 @records_decisions
 def delete_draft(request, draft_id):
     """Delete an unfinished decision, after a confirmation page."""
-    draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
+    draft = selectors.draft_of(request.user, draft_id)
     if draft is None:
         raise Http404("No such draft")
     if request.method == "POST":
@@ -260,7 +264,7 @@ def delete_draft(request, draft_id):
 
 @records_decisions
 def resume(request, draft_id):
-    draft = selectors.drafts_of(request.user).filter(pk=draft_id).first()
+    draft = selectors.draft_of(request.user, draft_id)
     if draft is None:
         raise Http404("No such draft")
     return redirect("decisions:wizard", draft_id=draft.pk, step=draft.current_step or Step.TRIAGE)
