@@ -105,7 +105,7 @@ def _set_health(usable: bool, reason: str) -> None:
     _health.usable, _health.reason, _health.checked_at = usable, reason, time.monotonic()
     if usable != was:
         if usable:
-            logger.info("Heavy reads go to the replica again: %s", reason)
+            logger.info("Heavy reads go to the replica: %s", reason)
         else:
             logger.warning("Heavy reads go to the primary: %s", reason)
 

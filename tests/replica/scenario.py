@@ -23,7 +23,9 @@ setup_test_environment()  # the test client then keeps each page's template cont
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import router  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
@@ -31,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from decisions import replica, services  # noqa: E402
 from decisions.demo import demo_answers  # noqa: E402
-from decisions.models import Decision, ReviewEvent, Role, Team  # noqa: E402
+from decisions.models import Decision, LocalSettings, ReviewEvent, Role, Team  # noqa: E402
 from decisions.questions import registry  # noqa: E402
 from decisions.questions.base import Answer, Step  # noqa: E402
 
@@ -141,11 +143,20 @@ def verify() -> dict:
 def within_one_scope() -> dict:
     """Inside a replica scope: a read, a write, the same read again."""
     cases = Decision.objects.filter(case_reference=CASE)
+    models = {"user": get_user_model(), "session": Session, "settings": LocalSettings, "decision": Decision}
     with replica.replica_reads():
+        routes = {name: router.db_for_read(model) for name, model in models.items()}
         before = sorted(cases.values_list("reference", flat=True))
         written = record()
         after = sorted(cases.values_list("reference", flat=True))
-    return {"before": before, "written": written, "after": after}
+        routes_after = {name: router.db_for_read(model) for name, model in models.items()}
+    return {
+        "routes": routes,
+        "before": before,
+        "written": written,
+        "after": after,
+        "routes_after": routes_after,
+    }
 
 
 def review_then_read() -> dict:

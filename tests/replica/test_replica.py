@@ -126,6 +126,14 @@ def test_a_replica_lagging_past_the_limit_sends_reads_to_the_primary(cluster, de
 
 def test_after_a_write_in_a_scope_its_reads_go_to_the_primary(cluster, decisions):
     seen = run(cluster, "within_one_scope")
+    # The signed-in person's security state and the local settings always come from the primary.
+    assert seen["routes"] == {
+        "user": "default",
+        "session": "default",
+        "settings": "default",
+        "decision": "replica",
+    }
+    assert seen["routes_after"] == dict.fromkeys(seen["routes"], "default")
     assert seen["before"] == [decisions["A"]]
     assert {decisions["A"], decisions["B"], seen["written"]} <= set(seen["after"])
 
