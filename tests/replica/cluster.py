@@ -118,7 +118,9 @@ class Cluster:
             "-D", str(self.standby.data), "-R", "-X", "stream", "--checkpoint=fast",
         )  # fmt: skip
         with (self.standby.data / "postgresql.conf").open("a") as conf:
-            conf.write(f"port = {self.standby.port}\n")
+            # As docs/capacity.md advises: long snapshots (exports) neither hold up replay nor get
+            # cancelled by it.
+            conf.write(f"port = {self.standby.port}\nhot_standby_feedback = on\n")
         self.start(self.standby)
 
     def start(self, server: Server) -> None:
