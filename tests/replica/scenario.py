@@ -117,6 +117,10 @@ def export(client: Client, folder: str) -> dict:
         "status": response.status_code,
         "references": sorted(set(REFERENCE.findall(body.decode()))),
         "head": manifest["chain_head"]["seq"],
+        "export_record": manifest["export_record"]["chain_seq"],
+        "checkpoint": int(re.search(r"^size (\d+)$", manifest["checkpoint"]["statement"], re.M)[1])
+        if "checkpoint" in manifest
+        else None,
         "file": path,
     }
 

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from tests.replica.cluster import Cluster, bin_dir
 
@@ -23,6 +25,13 @@ VERIFY_SCRIPT = REPO / "scripts" / "verify_export.py"
 
 pytestmark = pytest.mark.skipif(
     bin_dir() is None, reason="no PostgreSQL binaries (initdb, pg_ctl, pg_basebackup) on this machine"
+)
+
+
+# One signing key for every process of the module: exports leave signed checkpoints behind, which
+# later verifications must be able to check.
+SIGNING_KEY = (
+    Ed25519PrivateKey.generate().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
 )
 
 
@@ -35,6 +44,7 @@ def app_env(cluster: Cluster, **settings: str) -> dict[str, str]:
         DATABASE_REPLICA_CHECK_SECONDS="0",
         DATABASE_REPLICA_MAX_LAG="3600",
         LOG_LEVEL="WARNING",
+        AUDIT_SIGNING_KEY=SIGNING_KEY,
     )
     env.update(settings)
     return env
@@ -101,6 +111,10 @@ def test_an_export_from_the_replica_is_one_snapshot_and_verifies_offline(cluster
     assert export["status"] == 200
     assert export["references"] == [decisions["A"]]
     assert export["head"] == head(cluster.standby) < head(cluster.primary)
+    # The export's record and the checkpoint signed after it were written on the primary, and the
+    # checkpoint signs the primary's log (which holds B and the record), not the replica's.
+    assert export["export_record"] > head(cluster.standby)
+    assert export["checkpoint"] == export["export_record"] == head(cluster.primary)
     checked = subprocess.run(
         [sys.executable, str(VERIFY_SCRIPT), export["file"]], capture_output=True, text=True
     )
