@@ -164,8 +164,9 @@ def test_a_practitioners_form_writes_no_window_into_their_session(cluster, decis
 
 
 def test_pages_still_answer_from_the_primary_when_the_replica_stops(cluster, decisions, tmp_path):
-    """The replica was checked and found well (the check is kept for an hour), then it stops: the
-    next pages fail on it and run again on the primary. Runs last: it restarts the standby."""
+    """The replica was checked and found well (the check is kept for an hour), then it stops. A page
+    fails on it and runs again on the primary; an export and the verifier cannot open their
+    snapshot on it and open it on the primary. Runs last: it restarts the standby."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.replica.scenario", "replica_stops_between_pages", str(tmp_path)],
         cwd=REPO,
