@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from decisions.models import ChainHead, Decision, Disposal, ExportEvent, Role
 from decisions.selectors import user_roles
@@ -36,6 +36,16 @@ KINDS = {
     "disposal": "decisions_disposal",
     "export": "decisions_exportevent",
 }
+
+# The chained tables and the head row (``app_label.model``): what a snapshot of the log reads.
+CHAIN_TABLES = (
+    "decisions.decision",
+    "decisions.addendum",
+    "decisions.reviewevent",
+    "decisions.disposal",
+    "decisions.exportevent",
+    "decisions.chainhead",
+)
 
 # What a disposal writes over a record's content (must match ``audit_dispose_decision``, migration
 # 0008). ``None`` means the column is NULL, so the key is absent from the canonical text.
@@ -156,11 +166,12 @@ def lift_statement_timeout() -> None:
         cursor.execute("SET LOCAL statement_timeout = 0")
 
 
-def chain_rows(batch_size: int = 5000) -> Iterator[tuple]:
+def chain_rows(batch_size: int = 5000, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[tuple]:
     """Stream every chained record in order through a server-side cursor (memory stays flat)."""
-    with transaction.atomic():
-        lift_statement_timeout()
-        with connection.connection.cursor(name="audit_chain_walk") as cursor:
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
+        with connections[using].connection.cursor(name="audit_chain_walk") as cursor:
             cursor.itersize = batch_size
             cursor.execute(CHAIN_SQL)
             yield from cursor
@@ -175,13 +186,13 @@ class Anchor:
     what: str
 
 
-def export_anchors() -> list[Anchor]:
+def export_anchors(*, using: str = DEFAULT_DB_ALIAS) -> list[Anchor]:
     """Every export recorded the chain head it was cut at: that record must still have that hash."""
     return [
         Anchor(seq=seq, chain_hash=head_hash, what=f"export {pk}'s recorded chain head")
-        for pk, seq, head_hash in ExportEvent.objects.filter(head_seq__gt=0).values_list(
-            "pk", "head_seq", "head_hash"
-        )
+        for pk, seq, head_hash in ExportEvent.objects.using(using)
+        .filter(head_seq__gt=0)
+        .values_list("pk", "head_seq", "head_hash")
     ]
 
 
@@ -193,7 +204,7 @@ class DisposalRecord:
     tombstone_hash: str | None
 
 
-def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
+def verify_chain(*, anchors: Iterable[Anchor] = (), using: str = DEFAULT_DB_ALIAS) -> VerifyResult:
     """Walk the chain from the first record and report the first one that does not add up.
 
     A record breaks the chain when its sequence number is not the next one (a record is missing),
@@ -202,6 +213,8 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
     must hold exactly the tombstone values, its disposal must name its content hash, and the
     tombstones together must hash to the disposal's ``tombstone_hash`` (so a later edit of a
     tombstone shows). Finally the head row must point at the last record.
+
+    ``using``: the connection to read (the replica's, inside one snapshot: ``decisions.replica``).
 
     ``anchors`` are hashes seen from outside (signed checkpoints, exports' recorded heads): the
     record at each must still have that hash, and the log must still reach it. That is what shows
@@ -215,7 +228,7 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
             decision_content_hash=row["decision_content_hash"],
             tombstone_hash=row["tombstone_hash"],
         )
-        for row in Disposal.objects.values(
+        for row in Disposal.objects.using(using).values(
             "decision_id", "chain_seq", "decision_chain_seq", "decision_content_hash", "tombstone_hash"
         )
     }
@@ -223,12 +236,12 @@ def verify_chain(*, anchors: Iterable[Anchor] = ()) -> VerifyResult:
     for anchor in anchors:
         if anchor.seq > 0:
             by_seq.setdefault(anchor.seq, []).append(anchor)
-    with contextlib.closing(chain_rows()) as rows:  # an early return closes the cursor too
-        return _walk(rows, disposals, by_seq)
+    with contextlib.closing(chain_rows(using=using)) as rows:  # an early return closes the cursor too
+        return _walk(rows, disposals, by_seq, using)
 
 
 def _walk(
-    rows: Iterable[tuple], disposals: dict[int, DisposalRecord], anchors: dict[int, list[Anchor]]
+    rows: Iterable[tuple], disposals: dict[int, DisposalRecord], anchors: dict[int, list[Anchor]], using: str
 ) -> VerifyResult:
     result = VerifyResult()
     prev_hash, prev_seq = GENESIS, 0
@@ -284,7 +297,7 @@ def _walk(
             " records were removed",
         )
         return result
-    head_seq, head_hash = chain_head()
+    head_seq, head_hash = chain_head(using=using)
     if (head_seq, head_hash) != (prev_seq, prev_hash):
         result.broken = ChainBreak(
             seq=head_seq,
@@ -295,8 +308,8 @@ def _walk(
     return result
 
 
-def chain_head() -> tuple[int, str]:
-    head = ChainHead.objects.filter(pk=1).first()
+def chain_head(*, using: str | None = None) -> tuple[int, str]:
+    head = ChainHead.objects.using(using).filter(pk=1).first()
     return (head.seq, head.hash) if head else (0, GENESIS)
 
 

@@ -25,6 +25,7 @@ manifest says so. CSV and JSON Lines keep every character exactly.
 """
 
 import base64
+import contextlib
 import datetime
 import hashlib
 import json
@@ -36,10 +37,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, models, transaction
+from django.db import connections, models, transaction
 from psycopg import sql
 
-from decisions.audit import DISPOSED_SQL, chain_head
+from decisions import replica
+from decisions.audit import CHAIN_TABLES, DISPOSED_SQL, chain_head
 from decisions.checkpoints.models import Checkpoint
 from decisions.checkpoints.services import checkpoint_after_export, key_id, signing_key, witness_record
 from decisions.models import ExportEvent
@@ -328,11 +330,9 @@ def copy_sql(spec: ExportSpec, head_seq: int) -> sql.Composed:
     ).format(select_sql(spec, head_seq, neutralise=False))
 
 
-def _copy_chunks(spec: ExportSpec, head_seq: int, counter: list[int]) -> Iterator[bytes]:
-    connection.ensure_connection()
-    pg = connection.connection
-    with pg.transaction(), pg.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = 0")  # a million rows take longer than a page
+def _copy_chunks(spec: ExportSpec, head_seq: int, counter: list[int], using: str) -> Iterator[bytes]:
+    """The rows through COPY, inside the caller's snapshot (``replica.read_snapshot``)."""
+    with connections[using].connection.cursor() as cursor:
         with cursor.copy(copy_sql(spec, head_seq)) as copy:
             for chunk in copy:
                 yield bytes(chunk)
@@ -355,7 +355,7 @@ def _xlsx_cell(value):
 
 
 def _xlsx_chunks(
-    spec: ExportSpec, head_seq: int, counter: list[int], sheet_rows: int | None = None
+    spec: ExportSpec, head_seq: int, counter: list[int], using: str, sheet_rows: int | None = None
 ) -> Iterator[bytes]:
     from openpyxl import Workbook
 
@@ -364,10 +364,7 @@ def _xlsx_chunks(
     workbook = Workbook(write_only=True)
     sheet = None
     rows = 0
-    connection.ensure_connection()
-    pg = connection.connection
-    with pg.transaction(), pg.cursor(name=f"xlsx_{uuid.uuid4().hex}") as cursor:
-        pg.execute("SET LOCAL statement_timeout = 0")
+    with connections[using].connection.cursor(name=f"xlsx_{uuid.uuid4().hex}") as cursor:
         cursor.itersize = 2000
         cursor.execute(select_sql(spec, head_seq, neutralise=True))
         for row in cursor:
@@ -392,24 +389,47 @@ def export_filename(*, dataset: str, file_format: str, period_from, period_to, t
     return f"{dataset}-{start}-to-{end}-{str(token)[:8]}.{file_format}"
 
 
+# What each export reads (``app_label.model``): a write to one of them in the same request keeps
+# the export on the primary (``replica.read_alias``).
+DATASET_TABLES = {
+    Dataset.DECISIONS: ("decisions.decision", "decisions.disposal", "decisions.team", "decisions.chainhead"),
+    Dataset.CHAIN: CHAIN_TABLES,
+    Dataset.ACCESS_LOG: ("decisions.accesslog", "decisions.decision", "decisions.chainhead"),
+    Dataset.EXPORT_LOG: ("decisions.exportevent", "decisions.chainhead"),
+}
+
+
 def export_stream(
     *, spec: ExportSpec, user: AbstractBaseUser, token: uuid.UUID, xlsx_sheet_rows: int | None = None
 ) -> Iterator[bytes]:
     """The export file, chunk by chunk; when the last chunk has gone, the export is recorded.
 
+    The chain head and the rows are read in one REPEATABLE READ snapshot, on the replica when the
+    page may read from it: chosen now, since the file is sent after the view has returned. The
+    export's record and the checkpoint after it are written on the primary.
+
     An export abandoned half way (the browser closed) is not recorded as an export; the access
     log still has the request.
     """
-    head_seq, head_hash = chain_head()
+    alias = replica.read_alias(*DATASET_TABLES[spec.dataset])
+    return _export_stream(spec, user, token, xlsx_sheet_rows, alias)
+
+
+def _export_stream(
+    spec: ExportSpec, user: AbstractBaseUser, token: uuid.UUID, xlsx_sheet_rows: int | None, alias: str
+) -> Iterator[bytes]:
     digest = hashlib.sha256()
     counter = [0]
-    if spec.file_format == FileFormat.XLSX:
-        chunks = _xlsx_chunks(spec, head_seq, counter, xlsx_sheet_rows)
-    else:
-        chunks = _copy_chunks(spec, head_seq, counter)
-    for chunk in chunks:
-        digest.update(chunk)
-        yield chunk
+    with replica.read_snapshot(*DATASET_TABLES[spec.dataset], alias=alias) as using:
+        head_seq, head_hash = chain_head(using=using)
+        if spec.file_format == FileFormat.XLSX:
+            chunks = _xlsx_chunks(spec, head_seq, counter, using, xlsx_sheet_rows)
+        else:
+            chunks = _copy_chunks(spec, head_seq, counter, using)
+        with contextlib.closing(chunks):  # a download abandoned half way ends the COPY first
+            for chunk in chunks:
+                digest.update(chunk)
+                yield chunk
     export_event_record(
         spec=spec,
         user=user,

@@ -13,6 +13,7 @@ Environment variables:
                           time again (default 60; the session may end this much early, never late).
     TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
     SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
+    DATABASE_REPLICA_URL  Optional streaming replica for exports, the verifier, dashboards (below).
     EMAIL_*, DEFAULT_FROM_EMAIL, SERVICE_URL, ALERTS_*  Alert and password reset emails (see "Alerts" below).
 """
 
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "decisions.accounts.sessions.SessionLifetimeMiddleware",
+    "decisions.replica.ReadYourWritesMiddleware",
     "decisions.middleware.RequestHygieneMiddleware",
     "decisions.middleware.RefusalLogMiddleware",
     "decisions.middleware.LoginRequiredMiddleware",
@@ -144,6 +146,42 @@ DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "3
 if DATABASE_STATEMENT_TIMEOUT:
     DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A PostgreSQL streaming replica for the heavy reads (decisions.replica, docs/capacity.md): exports,
+# the verifier, the managers' dashboard and case chronology. Unset: everything reads the primary.
+# Reads fall back to the primary when the replica is down or more than DATABASE_REPLICA_MAX_LAG
+# seconds behind (checked at most every DATABASE_REPLICA_CHECK_SECONDS in each process). After a
+# manager or auditor sends a form, their reads stay on the primary for
+# DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS (by default the lag limit plus the check interval, so
+# whatever they wrote is on any replica they are sent back to).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS = float(
+    os.environ.get("DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS")
+    or DATABASE_REPLICA_MAX_LAG + DATABASE_REPLICA_CHECK_SECONDS
+)
+# Seconds to wait for a replica connection before reading from the primary instead.
+DATABASE_REPLICA_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_REPLICA_CONNECT_TIMEOUT", "2"))
+if DATABASE_REPLICA_URL:
+    replica_db = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0, conn_health_checks=True)
+    if replica_db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL.")
+    replica_db["ENGINE"] = DATABASES["default"]["ENGINE"]
+    replica_db["OPTIONS"] = {
+        **{key: value for key, value in DATABASES["default"]["OPTIONS"].items() if key != "pool"},
+        "connect_timeout": DATABASE_REPLICA_CONNECT_TIMEOUT,
+        **replica_db.get("OPTIONS", {}),
+    }
+    if "pool" in DATABASES["default"]["OPTIONS"]:
+        replica_db["OPTIONS"]["pool"] = {
+            **DATABASES["default"]["OPTIONS"]["pool"],
+            "min_size": 0,  # no connections kept open to a replica that is down
+            "timeout": DATABASE_REPLICA_CONNECT_TIMEOUT,
+        }
+    replica_db["TEST"] = {"MIRROR": "default"}  # tests read "the replica" from the test database
+    DATABASES["replica"] = replica_db
+    DATABASE_ROUTERS = ["decisions.replica.ReplicaRouter"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -90,3 +91,29 @@ def test_demo_decisions_make_a_working_service_once(settings, capsys, django_use
     assert ReviewEvent.objects.filter(action="concern").exists()
     assert ReviewEvent.objects.filter(action="advice").exists()
     assert "demo decisions" in capsys.readouterr().out
+
+
+def test_a_replica_is_an_optional_second_database_read_through_the_router():
+    show = (
+        "import json; from django.conf import settings; r = settings.DATABASES.get('replica');"
+        " print(json.dumps([r and {k: r[k] for k in ('HOST', 'NAME', 'OPTIONS', 'TEST')},"
+        " settings.DATABASE_ROUTERS, settings.DATABASE_REPLICA_READ_YOUR_WRITES_SECONDS]))"
+    )
+    without = manage("shell", "-c", show, env=PRODUCTION)
+    assert without.stdout.strip().splitlines()[-1] == "[null, [], 15.0]", without.stderr
+
+    replica_url = "postgres://app@replica.example.org:5432/decisions"
+    env = {**PRODUCTION, "DATABASE_REPLICA_URL": replica_url, "DATABASE_REPLICA_MAX_LAG": "30"}
+    result = manage("shell", "-c", show, env=env)
+    replica, routers, window = json.loads(result.stdout.strip().splitlines()[-1])
+    assert replica["HOST"] == "replica.example.org"
+    assert replica["OPTIONS"]["pool"]["min_size"] == 0  # nothing held open to a replica that is down
+    assert replica["OPTIONS"]["pool"]["timeout"] == replica["OPTIONS"]["connect_timeout"] == 2
+    assert replica["OPTIONS"]["options"] == "-c statement_timeout=30000"
+    assert replica["TEST"]["MIRROR"] == "default"
+    assert routers == ["decisions.replica.ReplicaRouter"]
+    assert window == 35.0  # the lag limit plus the check interval: a write is on the replica by then
+
+    mysql = manage("check", env={**env, "DATABASE_REPLICA_URL": "mysql://app@replica/decisions"})
+    assert mysql.returncode != 0
+    assert "DATABASE_REPLICA_URL must point at PostgreSQL" in mysql.stderr

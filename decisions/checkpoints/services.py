@@ -24,10 +24,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
+from decisions import replica
 from decisions.audit import (
+    CHAIN_TABLES,
     Anchor,
     ChainBreak,
     VerifyResult,
@@ -241,8 +243,8 @@ def checkpoint_create(*, reason: str = Checkpoint.Reason.SCHEDULED) -> Checkpoin
     key = signing_key()
     if key is None:
         raise SigningKeyMissing("no signing key: set AUDIT_SIGNING_KEY_FILE (manage.py checkpoint_keygen)")
-    with transaction.atomic():
-        size, chain_hash = chain_head()
+    with transaction.atomic():  # on the primary: a checkpoint signs the log as it is now
+        size, chain_hash = chain_head(using=DEFAULT_DB_ALIAS)
         root = merkle.root(leaf_hashes(size)).hex()
     signed_at = timezone.now()
     origin = settings.AUDIT_LOG_ORIGIN
@@ -295,8 +297,9 @@ def anchors_from(records: list[tuple[dict, str]]) -> tuple[list[Anchor], list[st
     return anchors, problems
 
 
-def stored_checkpoints() -> list[tuple[dict, str]]:
-    return [(witness_record(checkpoint), "the database") for checkpoint in Checkpoint.objects.order_by("id")]
+def stored_checkpoints(*, using: str | None = None) -> list[tuple[dict, str]]:
+    checkpoints = Checkpoint.objects.using(using).order_by("id")
+    return [(witness_record(checkpoint), "the database") for checkpoint in checkpoints]
 
 
 # Inclusion proofs ------------------------------------------------------------------------------
@@ -345,12 +348,19 @@ def inclusion_proof(*, decision) -> dict:
 def verify_log(*, witness_files: tuple[Path, ...] = ()) -> VerifyResult:
     """Verify the chain against every signed checkpoint (stored, and the witness's copies given)
     and every export's recorded head. A checkpoint whose signature fails is itself a break: someone
-    wrote it without the key."""
-    records = stored_checkpoints()
-    for path in witness_files:
-        records += [(record, str(path)) for record in read_witness_file(path)]
-    anchors, problems = anchors_from(records)
-    result = verify_chain(anchors=[*anchors, *export_anchors()])
+    wrote it without the key.
+
+    The chain, the stored checkpoints and the exports' heads are read in one snapshot, on the
+    replica when the caller allows it (``decisions.replica``): read apart, a checkpoint newer than
+    the chain read would look like records removed.
+    """
+    witnessed = [(record, str(path)) for path in witness_files for record in read_witness_file(path)]
+
+    def verify(using: str) -> tuple[VerifyResult, list[Anchor], list[str]]:
+        anchors, problems = anchors_from([*stored_checkpoints(using=using), *witnessed])
+        return verify_chain(anchors=[*anchors, *export_anchors(using=using)], using=using), anchors, problems
+
+    result, anchors, problems = replica.consistent_read(verify, *CHAIN_TABLES, "checkpoints.checkpoint")
     result.checkpoints = len(anchors)
     if result.ok and problems:
         result.broken = ChainBreak(seq=0, kind="checkpoint", label="signatures", reason="; ".join(problems))

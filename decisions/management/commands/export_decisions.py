@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from decisions.exports import Dataset, ExportSpec, FileFormat, export_stream, manifest_json
 from decisions.models import ExportEvent
+from decisions.replica import replica_reads
 
 
 def date_arg(value: str) -> datetime.date:
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         )
         token = uuid.uuid4()
         output = Path(options["output"])
-        with output.open("wb") as file:
+        with replica_reads(), output.open("wb") as file:  # the rows from the replica, if there is one
             for chunk in export_stream(spec=spec, user=user, token=token):
                 file.write(chunk)
         event = ExportEvent.objects.get(token=token)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from decisions.checkpoints.services import verify_log
+from decisions.replica import replica_reads
 
 
 class Command(BaseCommand):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"No checkpoints file {path}")
         started = time.perf_counter()
-        result = verify_log(witness_files=files)
+        with replica_reads():  # from the replica, if there is one and it is close enough behind
+            result = verify_log(witness_files=files)
         seconds = time.perf_counter() - started
         if not result.ok:
             raise CommandError(f"BROKEN at {result.broken} ({result.checked} records verified before it)")
