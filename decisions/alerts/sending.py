@@ -47,19 +47,29 @@ class AlertRetry(BaseRetryStrategy):
 EMAILS_PER_JOB = 50
 
 
-def emails_send(*, delivery_ids: list[int]) -> None:
-    """Send queued emails over one connection to the mail server. Raises ``EmailSendFailed`` when
-    one failed and may be tried again (each failure recorded first); those sent are not sent again."""
+def emails_send(*, delivery_ids: list[int]) -> list[EmailDelivery]:
+    """Send queued emails, in one transaction and over one connection to the mail server.
+
+    Emails already sent (or given up on) are skipped. Each try is recorded on its delivery row,
+    committed before ``EmailSendFailed`` is raised for the ones that may be tried again."""
     mail = get_connection(fail_silently=False)
     retry = []
     try:
-        for delivery_id in delivery_ids:
-            try:
-                email_send(delivery_id=delivery_id, mail=mail)
-            except EmailSendFailed as failure:
-                mail.close()  # a broken connection is opened again for the next email
-                if not failure.final:
-                    retry.append(failure)
+        with transaction.atomic():
+            deliveries = list(
+                EmailDelivery.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .filter(pk__in=delivery_ids)
+                .exclude(status__in=DONE)
+                .order_by("pk")
+            )
+            for delivery in deliveries:
+                failure = _send(delivery, mail)
+                if failure is not None:
+                    mail.close()  # a broken connection is opened again for the next email
+                    if not failure.final:
+                        retry.append(failure)
+            EmailDelivery.objects.bulk_update(deliveries, ["status", "attempts", "last_error", "sent_at"])
     finally:
         mail.close()
     if retry:
@@ -68,47 +78,33 @@ def emails_send(*, delivery_ids: list[int]) -> None:
             attempts=max(failure.attempts for failure in retry),
             final=False,
         )
+    return deliveries
 
 
-def email_send(*, delivery_id: int, mail: BaseEmailBackend | None = None) -> EmailDelivery | None:
-    """Send a queued email once, over ``mail`` if given (a connection kept open by the caller).
-    Raises ``EmailSendFailed`` (after recording it) when it fails."""
-    failure = None
-    with transaction.atomic():
-        delivery = (
-            EmailDelivery.objects.select_for_update().select_related("user").filter(pk=delivery_id).first()
+def _send(delivery: EmailDelivery, mail: BaseEmailBackend) -> EmailSendFailed | None:
+    """Try to send one email over ``mail`` (opened if need be, then kept open); record the
+    outcome on ``delivery`` (saved by the caller). Returns the failure, if it failed."""
+    if not delivery.user.email:
+        delivery.status = EmailDelivery.Status.NO_ADDRESS
+        return None
+    delivery.attempts += 1
+    try:
+        mail.open()  # does nothing if already open
+        send_mail(
+            delivery.subject,
+            delivery.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [delivery.user.email],
+            fail_silently=False,
+            connection=mail,
         )
-        if delivery is None or delivery.status in DONE:
-            return delivery
-        if not delivery.user.email:
-            delivery.status = EmailDelivery.Status.NO_ADDRESS
-            delivery.save(update_fields=["status"])
-            return delivery
-        delivery.attempts += 1
-        try:
-            if mail is not None:
-                mail.open()  # kept open for the next email; does nothing if already open
-            send_mail(
-                delivery.subject,
-                delivery.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [delivery.user.email],
-                fail_silently=False,
-                connection=mail,
-            )
-        except Exception as error:  # any failure of the mail server or the network: record, retry
-            final = delivery.attempts >= settings.ALERTS_EMAIL_MAX_ATTEMPTS
-            delivery.status = EmailDelivery.Status.FAILED if final else EmailDelivery.Status.RETRYING
-            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-            failure = EmailSendFailed(delivery.last_error, attempts=delivery.attempts, final=final)
-            logger.warning(
-                "email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error
-            )
-        else:
-            delivery.status = EmailDelivery.Status.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-        delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-    if failure is not None:
-        raise failure
-    return delivery
+    except Exception as error:  # any failure of the mail server or the network: record, retry
+        final = delivery.attempts >= settings.ALERTS_EMAIL_MAX_ATTEMPTS
+        delivery.status = EmailDelivery.Status.FAILED if final else EmailDelivery.Status.RETRYING
+        delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+        logger.warning("email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error)
+        return EmailSendFailed(delivery.last_error, attempts=delivery.attempts, final=final)
+    delivery.status = EmailDelivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.last_error = ""
+    return None
