@@ -2,8 +2,8 @@
 
 Every page used to read the session, the user, their roles, their teams, their authenticator,
 the local settings (twice) and the draft, write the draft, and write the session again: 12-13
-statements. Now the session is read, the user with everything pages ask about them, the draft,
-and on a POST the draft is written.
+statements. Now the session is read, the user with everything pages ask about them (the unread
+alerts in the header included), the draft, and on a POST the draft is written.
 """
 
 import pytest
@@ -16,7 +16,7 @@ from decisions.questions.base import Step
 from tests.manager.conftest import CONSENT_CONDITIONS, ROUTING
 from tests.wizard import current_step, start_draft, step_data
 
-MAX_STATEMENTS = 4
+MAX_STATEMENTS = {"GET": 3, "POST": 4}
 
 
 def statements(send, *args):
@@ -51,12 +51,14 @@ def walk_counting(client, routing, extra=None):
     [("share", CONSENT_CONDITIONS), ("do-not-share", None)],
     ids=["share", "do-not-share"],
 )
-def test_every_wizard_page_costs_at_most_four_statements(practitioner_client, outcome, extra):
+def test_every_wizard_page_costs_at_most_three_statements_to_show_and_four_to_answer(
+    practitioner_client, outcome, extra
+):
     practitioner_client.get(reverse("decisions:my_decisions"))  # a first page: the session is written
     costs = walk_counting(practitioner_client, ROUTING[outcome], extra)
 
     assert len(costs) > 6
-    too_dear = {f"{method} {step}": sql for method, step, sql in costs if len(sql) > MAX_STATEMENTS}
+    too_dear = {f"{method} {step}": sql for method, step, sql in costs if len(sql) > MAX_STATEMENTS[method]}
     assert not too_dear, too_dear
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
@@ -69,7 +70,7 @@ def emails_send(*, delivery_ids: list[int]) -> list[EmailDelivery]:
                     mail.close()  # a broken connection is opened again for the next email
                     if not failure.final:
                         retry.append(failure)
-            EmailDelivery.objects.bulk_update(deliveries, ["status", "attempts", "last_error", "sent_at"])
+            _record(deliveries)
     finally:
         mail.close()
     if retry:
@@ -105,6 +106,20 @@ def _send(delivery: EmailDelivery, mail: BaseEmailBackend) -> EmailSendFailed | 
         logger.warning("email %s failed (try %s): %s", delivery.pk, delivery.attempts, delivery.last_error)
         return EmailSendFailed(delivery.last_error, attempts=delivery.attempts, final=final)
     delivery.status = EmailDelivery.Status.SENT
-    delivery.sent_at = timezone.now()
-    delivery.last_error = ""
     return None
+
+
+def _record(deliveries: list[EmailDelivery]) -> None:
+    """Save what happened to each email: one statement for all those sent (the usual case), their
+    time of sending the moment the last of them was taken by the mail server."""
+    sent = [d.pk for d in deliveries if d.status == EmailDelivery.Status.SENT]
+    if sent:
+        EmailDelivery.objects.filter(pk__in=sent).update(
+            status=EmailDelivery.Status.SENT,
+            attempts=F("attempts") + 1,
+            sent_at=timezone.now(),
+            last_error="",
+        )
+    for delivery in deliveries:
+        if delivery.status != EmailDelivery.Status.SENT:
+            delivery.save(update_fields=["status", "attempts", "last_error", "sent_at"])
