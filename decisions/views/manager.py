@@ -102,7 +102,7 @@ def queue(request):
             "filterset": filterset,
             "form": filterset.form,
             "page": page,
-            "overdue": deadlines.overdue_ids(request.user, [decision.pk for decision in page.items]),
+            "overdue": deadlines.overdue_on_page(request.user, section, page.items),
             "filtered": filterset.is_bound,
         },
     )
@@ -335,10 +335,8 @@ def percent(value: float | None) -> str:
     return "No finished decisions" if value is None else f"{value * 100:.0f}% of finished decisions"
 
 
-def overdue_figures(user) -> list[dict]:
+def overdue_figures(counts: dict[str, int], local: LocalSettings) -> list[dict]:
     """Overdue counts for the dashboard: past the working-day deadlines in the local settings."""
-    local = LocalSettings.load()
-    counts = deadlines.overdue_counts(user, local=local)
     return [
         {
             "key": "review",
@@ -363,7 +361,10 @@ def dashboard(request):
         period = "90"
     end = timezone.now()
     start = end - datetime.timedelta(days=int(period))
-    figures = reviews.dashboard(request.user, start=start, end=end)
+    local = LocalSettings.load()
+    figures = reviews.dashboard(
+        request.user, start=start, end=end, also_count=deadlines.overdue_conditions(now=end, local=local)
+    )
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_LIST, target=f"Dashboard: {period} days"
     )
@@ -391,7 +392,7 @@ def dashboard(request):
                 }
                 for key in Section.counted
             ],
-            "overdue": overdue_figures(request.user),
+            "overdue": overdue_figures(figures.also_counted, local),
             "outcomes": list(Outcome),
             "table_rows": [
                 {"start": row["start"], "counts": [row[o] for o in Outcome], "total": row["total"]}

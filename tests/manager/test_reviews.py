@@ -158,6 +158,26 @@ def test_section_counts_stop_at_the_cap(people, record_decision):
     assert reviews.section_counts(people["manager"], cap=2)[Section.AWAITING_REVIEW] == 3
 
 
+def test_section_counts_add_up_every_team_of_the_manager_and_no_other(people, record_decision, teams):
+    """Counted team by team (each newest first, through its own index): the manager of two teams
+    sees both teams' decisions counted, the cap holds over the total, and no other team counts."""
+    manager, hillside = people["manager"], teams[1]
+    for _ in range(3):
+        record_decision(people["practitioner"])
+    for _ in range(2):
+        record_decision(people["other_practitioner"])
+        record_decision(people["other_practitioner"], Outcome.AWAITING_ADVICE)
+    assert reviews.section_counts(manager)[Section.AWAITING_REVIEW] == 3
+    assert reviews.section_counts(people["other_manager"])[Section.AWAITING_ADVICE] == 2
+
+    hillside.members.add(manager)
+    counts = reviews.section_counts(manager)
+    assert counts[Section.AWAITING_REVIEW] == 5
+    assert counts[Section.AWAITING_ADVICE] == 2
+    assert reviews.section_counts(manager, cap=3)[Section.AWAITING_REVIEW] == 4  # "more than 3"
+    assert reviews.section_counts(people["practitioner"]) == dict.fromkeys(Section.counted, 0)
+
+
 def test_concern_round_trip(people, record_decision):
     manager, practitioner = people["manager"], people["practitioner"]
     decision = record_decision(practitioner)

@@ -267,12 +267,12 @@ def make_many(people, record_decision, count):
 # decisions.accounts.backends), their two-factor device and their unread alerts (the header); the
 # local settings come from the process's copy (decisions.settings_cache). Then:
 EXPECTED_QUERIES = {
-    "queue": 9,  # + the page of decisions, the capped section counts (one query), practitioner choices,
-    # which decisions on the page are overdue
-    "queue-filtered": 9,
+    "queue": 8,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    # (in "awaiting review" and "awaiting advice" a listed decision's age says whether it is overdue)
+    "queue-filtered": 9,  # + which decisions on the page are overdue
     "review": 9,  # + decision, continuations, addenda, reviews
     "chronology": 8,  # + decisions, addenda, reviews of the case
-    "dashboard": 10,  # + series, figures, section counts, overdue review and advice counts
+    "dashboard": 8,  # + series, figures, section and overdue counts (one query)
     "access_log": 7,  # + the page of log rows, the people to filter by
 }
 
