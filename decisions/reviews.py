@@ -18,6 +18,7 @@ Review states, derived from the append-only review events and addenda (nothing i
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,9 +35,10 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Trunc
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from decisions.alerts import services as alerts
@@ -398,16 +400,21 @@ def dashboard(
     """
     period = team_decisions(user).filter(created_at__gte=start, created_at__lt=end).order_by()
     bucket = "week" if (end - start) <= datetime.timedelta(days=120) else "month"
-    rows = (
-        period.annotate(bucket=Trunc("created_at", bucket, tzinfo=timezone.get_current_timezone()))
-        .values("bucket", "outcome")
-        .annotate(n=Count("id"))
-        .order_by("bucket")
-    )
+    # Decisions by outcome in each week or month (local time), one grouped read per bucket, joined
+    # by UNION ALL: each reads its slice of the team's index and groups three outcomes in memory,
+    # where one GROUP BY over the truncated time sorted the whole period (about 3x the time).
+    days = _bucket_starts(start, end, bucket)
+    edges = [max(start, _local_midnight(day)) for day in days] + [end]
+    per_bucket = [
+        period.filter(created_at__gte=low, created_at__lt=high)
+        .values("outcome")
+        .annotate(n=Count("id"), bucket=Value(index))
+        for index, (low, high) in enumerate(itertools.pairwise(edges))
+    ]
     series: dict[datetime.date, dict] = {}
     totals = dict.fromkeys(Outcome.values, 0)
-    for row in rows:
-        day = row["bucket"].date()
+    for row in per_bucket[0].union(*per_bucket[1:], all=True):
+        day = days[row["bucket"]]
         entry = series.setdefault(day, {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0})
         entry[row["outcome"]] += row["n"]
         entry["total"] += row["n"]
@@ -453,22 +460,34 @@ def dashboard(
     )
 
 
-def _fill_buckets(series: dict, start: datetime.datetime, end: datetime.datetime, bucket: str) -> list[dict]:
-    """Every week or month of the period, with zeros where nothing was recorded."""
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _bucket_starts(start: datetime.datetime, end: datetime.datetime, bucket: str) -> list[datetime.date]:
+    """The first local day of every week (Monday) or month that ``[start, end)`` touches."""
     local_start = timezone.localtime(start).date()
     local_end = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
     if bucket == "week":
         day = local_start - datetime.timedelta(days=local_start.weekday())
     else:
         day = local_start.replace(day=1)
-    filled = []
+    days = []
     while day <= local_end:
-        filled.append(series.get(day) or {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0})
+        days.append(day)
         if bucket == "week":
             day += datetime.timedelta(days=7)
         else:
             day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return filled
+    return days
+
+
+def _fill_buckets(series: dict, start: datetime.datetime, end: datetime.datetime, bucket: str) -> list[dict]:
+    """Every week or month of the period, with zeros where nothing was recorded."""
+    return [
+        series.get(day) or {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0}
+        for day in _bucket_starts(start, end, bucket)
+    ]
 
 
 # --- Access log ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ through ``decisions.reviews``, which scopes it to the teams the manager manages.
 import datetime
 from urllib.parse import urlencode
 
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib import messages
@@ -66,6 +67,33 @@ def count_label(count: int) -> str:
 
 # --- Review queue ----------------------------------------------------------------------------
 
+# The unfiltered queue's filter form, rendered, by the practitioners it offers (see filter_form_html).
+_unfiltered_forms: dict[tuple, str] = {}
+
+
+def filter_form_html(form) -> str:
+    """The queue's filter form in GOV.UK markup (crispy-forms-gds).
+
+    Rendering it costs more than the page's queries. Unfiltered (most visits), it is the same for
+    every manager offered the same practitioners, so it is rendered once a process for each such
+    list; the list itself is read on every request, so a change of team shows at once.
+    """
+    if form.is_bound:
+        return render_crispy_form(form, helper=form.helper)
+    field = form.fields["practitioner"]
+    # Read once, in one plain query (iterating the field itself counts, then opens a cursor);
+    # the widget renders this list.
+    offered = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = choices = empty + [offered.choice(person) for person in field.queryset]
+    key = tuple((str(value), label) for value, label in choices)
+    html = _unfiltered_forms.get(key)
+    if html is None:
+        if len(_unfiltered_forms) >= 256:
+            _unfiltered_forms.clear()
+        html = _unfiltered_forms[key] = render_crispy_form(form, helper=form.helper)
+    return html
+
 
 @manager_required
 def queue(request):
@@ -101,6 +129,7 @@ def queue(request):
             "sections": sections,
             "filterset": filterset,
             "form": filterset.form,
+            "filter_form": filter_form_html(filterset.form),
             "page": page,
             "overdue": deadlines.overdue_on_page(request.user, section, page.items),
             "filtered": filterset.is_bound,

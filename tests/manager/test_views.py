@@ -4,11 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions import reviews
-from decisions.models import AccessLog, ReviewEvent
+from decisions.models import AccessLog, ReviewEvent, Role
 from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from tests.manager.conftest import client_for
@@ -230,6 +231,52 @@ def test_queue_filters(people, record_decision, manager_client):
     )
     body = response.content.decode()
     assert "Recorded from must be a real date" in body
+
+
+def practitioner_options(body: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="practitioner".*?</select>', body, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_unfiltered_filter_form_is_rendered_once_and_follows_the_team(
+    people, teams, make_user, manager_client, client_for_manager_of_hillside
+):
+    """The unfiltered queue's filter form is kept, rendered, per list of practitioners: it reads
+    exactly as a fresh rendering, and someone joining the team is offered at once."""
+    from crispy_forms.utils import render_crispy_form
+
+    from decisions.filters import ReviewQueueFilter
+    from decisions.views import manager as views
+
+    views._unfiltered_forms.clear()
+    url = reverse("manager:queue")
+    first = manager_client.get(url).content.decode()
+    assert practitioner_options(first) == ["Anyone", "Morgan", "Pat", "Sam"]
+    request = RequestFactory().get(url)
+    request.user = people["manager"]
+    fresh = ReviewQueueFilter(None, queryset=reviews.review_queue(people["manager"]), request=request).form
+    assert render_crispy_form(fresh, helper=fresh.helper) in first
+
+    make_user("kit", Role.PRACTITIONER, teams[0])
+    assert practitioner_options(manager_client.get(url).content.decode()) == [
+        "Anyone",
+        "Kit",
+        "Morgan",
+        "Pat",
+        "Sam",
+    ]
+    # Another team's manager is offered their own people, never these.
+    other = client_for_manager_of_hillside.get(url).content.decode()
+    assert practitioner_options(other) == ["Anyone", "Hana", "Olly"]
+    # Filtered, the form shows what was chosen (rendered for the request, never kept).
+    chosen = manager_client.get(url, {"practitioner": people["colleague"].pk}).content.decode()
+    assert re.search(rf'<option value="{people["colleague"].pk}"[^>]*selected', chosen)
+    assert len(views._unfiltered_forms) == 3
+
+
+@pytest.fixture
+def client_for_manager_of_hillside(people):
+    return client_for(people["other_manager"])
 
 
 def test_queue_date_filters_are_gov_uk_date_inputs_with_a_number_keypad(manager_client):
