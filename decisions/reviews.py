@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
@@ -94,7 +95,16 @@ def team_decisions(user: AbstractBaseUser) -> QuerySet[Decision]:
 
 
 def team_decision_for(user: AbstractBaseUser, reference: str) -> Decision | None:
-    return team_decisions(user).select_related("continues").filter(reference=reference).first()
+    """One decision of the manager's teams, with ``continued_by``: the references of the decisions
+    that continue it after advice, newest first (read in the same query)."""
+    continued_by = Decision.objects.filter(continues=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        team_decisions(user)
+        .select_related("continues")
+        .annotate(continued_by=ArraySubquery(continued_by.values("reference")))
+        .filter(reference=reference)
+        .first()
+    )
 
 
 # --- Review state ----------------------------------------------------------------------------

@@ -67,32 +67,40 @@ def count_label(count: int) -> str:
 
 # --- Review queue ----------------------------------------------------------------------------
 
-# The unfiltered queue's filter form, rendered, by the practitioners it offers (see filter_form_html).
-_unfiltered_forms: dict[tuple, str] = {}
+# Forms rendered before, unbound, by what they depend on (see form_html).
+_rendered_forms: dict[tuple, str] = {}
 
 
-def filter_form_html(form) -> str:
-    """The queue's filter form in GOV.UK markup (crispy-forms-gds).
+def form_html(form, key: tuple) -> str:
+    """A form in GOV.UK markup (crispy-forms-gds).
 
-    Rendering it costs more than the page's queries. Unfiltered (most visits), it is the same for
-    every manager offered the same practitioners, so it is rendered once a process for each such
-    list; the list itself is read on every request, so a change of team shows at once.
+    Rendering the queue's filters or the review form costs more than the page's queries. Unbound,
+    a form renders the same for everyone whenever ``key`` (what its choices depend on) is the
+    same, so it is rendered once a process for each key; a bound form (its answers, its errors)
+    is rendered for its request only.
     """
     if form.is_bound:
         return render_crispy_form(form, helper=form.helper)
+    html = _rendered_forms.get(key)
+    if html is None:
+        if len(_rendered_forms) >= 256:
+            _rendered_forms.clear()
+        html = _rendered_forms[key] = render_crispy_form(form, helper=form.helper)
+    return html
+
+
+def filter_form_html(form) -> str:
+    """The queue's filter form, by the practitioners it offers, read on every request (so a
+    change of team shows at once)."""
+    if form.is_bound:
+        return form_html(form, ())
     field = form.fields["practitioner"]
     # Read once, in one plain query (iterating the field itself counts, then opens a cursor);
     # the widget renders this list.
     offered = field.iterator(field)
     empty = [("", field.empty_label)] if field.empty_label is not None else []
     field.choices = choices = empty + [offered.choice(person) for person in field.queryset]
-    key = tuple((str(value), label) for value, label in choices)
-    html = _unfiltered_forms.get(key)
-    if html is None:
-        if len(_unfiltered_forms) >= 256:
-            _unfiltered_forms.clear()
-        html = _unfiltered_forms[key] = render_crispy_form(form, helper=form.helper)
-    return html
+    return form_html(form, ("queue-filters", *((str(value), label) for value, label in choices)))
 
 
 @manager_required
@@ -200,7 +208,7 @@ def review(request, reference: str):
     )
     actions = reviews.allowed_actions(decision, request.user)
     routes = LocalSettings.load().escalation_route_list if ReviewEvent.Action.ESCALATE in actions else []
-    continuations = list(decision.continuations.all())
+    continuations = decision.continued_by  # their references
     if continuations:  # advice no longer applies once the practitioner has continued
         actions = [action for action in actions if action != ReviewEvent.Action.ADVICE]
     form = None
@@ -235,6 +243,7 @@ def review(request, reference: str):
             "reviews": decision.reviews.select_related("reviewer"),
             "continuations": continuations,
             "form": form,
+            "form_html": form_html(form, ("review", *actions, "routes", *routes)) if form else "",
             "own_decision": decision.author_id == request.user.pk,
             "action_hints": ACTION_HINTS,
             "chronology_url": reverse("manager:chronology")
