@@ -9,6 +9,12 @@ printed with /proc/loadavg. Not run by pytest.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/bench_manager.py --rows 1000000 --requests 200 [--reload]
 
+Against a baseline in the same run: ``--baseline DIR`` (an export of an older commit, e.g.
+``git archive <commit> | tar -x -C DIR``) runs that tree's own bench_manager.py on
+``--baseline-db`` (a copy of the bench database before this tree's migrations, e.g.
+``CREATE DATABASE b TEMPLATE a`` made before migrating ``a``), one run of each in turn, and prints
+both medians and the ratio of the p95s.
+
 The queue's indexes come with the migrations (0006_review_queue_indexes).
 The rows go through the database's own insert triggers (the audit hash chain), so loading a
 million takes a few minutes.
@@ -138,7 +144,9 @@ def load(rows: int) -> None:
             [manager.pk],
         )
         cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a table that only grows: statistics, and the visibility map that
+        # lets the covering indexes answer without reading the table.
+        cursor.execute("VACUUM (ANALYZE)")
     print(f"  loaded {rows:,} decisions in {time.perf_counter() - started:.1f} s")
 
 
@@ -172,7 +180,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="drop the bench database and load it again")
+    parser.add_argument("--baseline", type=Path, help="a tree of an older commit to compare with, run by run")
+    parser.add_argument(
+        "--baseline-db", help="the bench database the baseline tree reads (loaded, not migrated)"
+    )
     args = parser.parse_args()
+    if args.baseline and not args.baseline_db:
+        parser.error("--baseline needs --baseline-db")
 
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -183,6 +197,7 @@ def main() -> None:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     os.environ["DATABASE_URL"] = bench_database_url(base)
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")  # loading a million rows takes minutes
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharing_wizard.settings_test")
     os.environ.setdefault("AXES_ENABLED", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -224,7 +239,14 @@ def main() -> None:
     print(f"{total:,} decisions; manager's teams hold {reviews.team_decisions(manager).count():,}")
     print(f"indexes as migrated; {args.requests} requests a page")
     results = {name: [] for name in pages}
+    baseline = {name: [] for name in pages}
     for run in range(args.runs):
+        if args.baseline:
+            print(
+                f"run {run + 1}, baseline {args.baseline} on {args.baseline_db}, load {loadavg()}", flush=True
+            )
+            for name, figures in baseline_run(args, base).items():
+                baseline[name].append(figures)
         print(f"run {run + 1}, load {loadavg()}")
         print(f"  {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
         for name, url in pages.items():
@@ -237,6 +259,41 @@ def main() -> None:
         p50 = statistics.median(r[0] for r in runs)
         p95 = statistics.median(r[1] for r in runs)
         print(f"  {name:40} {p50:8.1f} {p95:8.1f} {runs[-1][2]:8d}")
+    if args.baseline:
+        print(f"baseline, median of {args.runs} runs, and this tree's p95 / the baseline's")
+        print(f"  {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'p95 ratio':>10}")
+        for name, runs in baseline.items():
+            if not runs:
+                continue
+            p50 = statistics.median(r[0] for r in runs)
+            p95 = statistics.median(r[1] for r in runs)
+            ours = statistics.median(r[1] for r in results[name])
+            print(f"  {name:40} {p50:8.1f} {p95:8.1f} {runs[-1][2]:8d} {ours / p95:9.2f}x")
+
+
+def baseline_run(args, base: str) -> dict[str, tuple[float, float, int]]:
+    """One run of the baseline tree's own bench on its database: {page: (p50, p95, queries)}."""
+    import subprocess
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": base,
+        "BENCH_DB": args.baseline_db,
+        "DATABASE_STATEMENT_TIMEOUT": "0",
+    }
+    command = [sys.executable, str(args.baseline / "bench" / "bench_manager.py")]
+    command += ["--runs", "1", "--requests", str(args.requests), "--rows", str(args.rows)]
+    output = subprocess.run(  # noqa: S603 (our own interpreter and a tree the user named)
+        command, env=env, cwd=args.baseline, capture_output=True, text=True, check=True
+    )
+    table = output.stdout.split("median of 1 runs", 1)[1].splitlines()[2:]
+    figures = {}
+    for line in table:
+        parts = line.split()
+        if len(parts) >= 4:
+            figures[" ".join(parts[:-3])] = (float(parts[-3]), float(parts[-2]), int(parts[-1]))
+    print("  baseline: " + ", ".join(f"{n} p95 {f[1]:.1f}" for n, f in figures.items()), flush=True)
+    return figures
 
 
 if __name__ == "__main__":
