@@ -18,6 +18,7 @@ Review states, derived from the append-only review events and addenda (nothing i
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,11 +147,16 @@ def review_queue(user: AbstractBaseUser, section: str = Section.AWAITING_REVIEW)
 
 def section_counts(user: AbstractBaseUser, cap: int = COUNT_CAP) -> dict[str, int]:
     """How many decisions each section holds, counting to ``cap + 1`` at most. One SQL query."""
-    return capped_counts(user, {section: section_filter(section) for section in Section.counted}, cap=cap)
+    return capped_counts(user, {section: section for section in Section.counted}, cap=cap)
 
 
-def capped_counts(user: AbstractBaseUser, conditions: dict[str, Q], cap: int = COUNT_CAP) -> dict[str, int]:
+def capped_counts(
+    user: AbstractBaseUser, conditions: dict[str, Q | str], cap: int = COUNT_CAP
+) -> dict[str, int]:
     """How many of the manager's team decisions meet each condition, to ``cap + 1`` at most.
+
+    A condition is a ``Q``, or the name of a section of the queue (``section_filter``; its SQL is
+    built once a process: building the ORM's queries cost more than running some of them).
 
     One SQL query for all of them. Each team is read newest first through its own index
     (``decision_team_period`` or a section's partial index) and the reading stops at ``cap + 1``
@@ -159,13 +165,12 @@ def capped_counts(user: AbstractBaseUser, conditions: dict[str, Q], cap: int = C
     """
     if not user_has_role(user, Role.MANAGER):
         return dict.fromkeys(conditions, 0)
-    # The teams are those of ``managed_team_ids``: the user's membership rows, aliased "managed".
-    team = RawSQL("managed.team_id", ())
     members = Team.members.through._meta.db_table
     parts, params = [], []
     for index, condition in enumerate(conditions.values()):
-        per_team = Decision.objects.filter(team_id=team).filter(condition).order_by("-created_at")
-        sql, condition_params = per_team.values("pk")[: cap + 1].query.sql_with_params()
+        sql, condition_params = (
+            _section_sql(condition, cap) if isinstance(condition, str) else _team_sql(condition, cap)
+        )
         # The SQL is the ORM's own, with its values as bound parameters.
         parts.append(
             f"(SELECT count(*) FROM (SELECT 1 FROM {members} AS managed CROSS JOIN LATERAL ({sql})"  # noqa: S608
@@ -176,6 +181,19 @@ def capped_counts(user: AbstractBaseUser, conditions: dict[str, Q], cap: int = C
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(conditions, row, strict=True))
+
+
+def _team_sql(condition: Q, cap: int) -> tuple[str, tuple]:
+    """The SQL of up to ``cap + 1`` decisions of one team (the outer query's "managed" row) meeting
+    ``condition``, newest first."""
+    team = RawSQL("managed.team_id", ())
+    per_team = Decision.objects.filter(team_id=team).filter(condition).order_by("-created_at")
+    return per_team.values("pk")[: cap + 1].query.sql_with_params()
+
+
+@functools.lru_cache(maxsize=64)
+def _section_sql(section: str, cap: int) -> tuple[str, tuple]:
+    return _team_sql(section_filter(section), cap)
 
 
 def concerns_for_practitioner(user: AbstractBaseUser) -> QuerySet[Decision]:
@@ -453,9 +471,7 @@ def dashboard(
         ),
     )
     finished = totals[Outcome.SHARE] + totals[Outcome.DO_NOT_SHARE]
-    counts = capped_counts(
-        user, {**{section: section_filter(section) for section in Section.counted}, **(also_count or {})}
-    )
+    counts = capped_counts(user, {**{section: section for section in Section.counted}, **(also_count or {})})
     return Dashboard(
         start=start,
         end=end,
