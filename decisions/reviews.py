@@ -150,13 +150,17 @@ def section_counts(user: AbstractBaseUser, cap: int = COUNT_CAP) -> dict[str, in
     return capped_counts(user, {section: section for section in Section.counted}, cap=cap)
 
 
+Condition = Q | str | tuple[str, datetime.datetime]
+
+
 def capped_counts(
-    user: AbstractBaseUser, conditions: dict[str, Q | str], cap: int = COUNT_CAP
+    user: AbstractBaseUser, conditions: dict[str, Condition], cap: int = COUNT_CAP
 ) -> dict[str, int]:
     """How many of the manager's team decisions meet each condition, to ``cap + 1`` at most.
 
-    A condition is a ``Q``, or the name of a section of the queue (``section_filter``; its SQL is
-    built once a process: building the ORM's queries cost more than running some of them).
+    A condition is a ``Q``; or the name of a section of the queue (``section_filter``), or a
+    section and a moment (its decisions recorded before then): the SQL of those is built once a
+    process, as building the ORM's queries cost more than running some of them.
 
     One SQL query for all of them. Each team is read newest first through its own index
     (``decision_team_period`` or a section's partial index) and the reading stops at ``cap + 1``
@@ -168,9 +172,11 @@ def capped_counts(
     members = Team.members.through._meta.db_table
     parts, params = [], []
     for index, condition in enumerate(conditions.values()):
-        sql, condition_params = (
-            _section_sql(condition, cap) if isinstance(condition, str) else _team_sql(condition, cap)
-        )
+        if isinstance(condition, Q):
+            sql, condition_params = _team_sql(condition, cap)
+        else:
+            section, before = (condition, None) if isinstance(condition, str) else condition
+            sql, condition_params = _section_sql(section, cap, before)
         # The SQL is the ORM's own, with its values as bound parameters.
         parts.append(
             f"(SELECT count(*) FROM (SELECT 1 FROM {members} AS managed CROSS JOIN LATERAL ({sql})"  # noqa: S608
@@ -192,8 +198,9 @@ def _team_sql(condition: Q, cap: int) -> tuple[str, tuple]:
 
 
 @functools.lru_cache(maxsize=64)
-def _section_sql(section: str, cap: int) -> tuple[str, tuple]:
-    return _team_sql(section_filter(section), cap)
+def _section_sql(section: str, cap: int, before: datetime.datetime | None) -> tuple[str, tuple]:
+    condition = section_filter(section)
+    return _team_sql(condition if before is None else condition & Q(created_at__lt=before), cap)
 
 
 def concerns_for_practitioner(user: AbstractBaseUser) -> QuerySet[Decision]:
@@ -412,7 +419,7 @@ def dashboard(
     *,
     start: datetime.datetime,
     end: datetime.datetime,
-    also_count: dict[str, Q] | None = None,
+    also_count: dict[str, Condition] | None = None,
 ) -> Dashboard:
     """The figures on the manager's dashboard for decisions recorded in ``[start, end)``.
 

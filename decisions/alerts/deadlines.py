@@ -87,12 +87,23 @@ def overdue_conditions(*, now: datetime.datetime, local: LocalSettings) -> dict[
     }
 
 
+def overdue_sections(
+    *, now: datetime.datetime, local: LocalSettings
+) -> dict[str, tuple[str, datetime.datetime]]:
+    """``overdue_conditions`` as sections and cut-offs, for ``reviews.capped_counts`` (which builds
+    their SQL once for each cut-off: they move a day at a time)."""
+    return {
+        "review": (Section.AWAITING_REVIEW, overdue_before(now, local.review_within_working_days)),
+        "advice": (Section.AWAITING_ADVICE, overdue_before(now, local.advice_within_working_days)),
+    }
+
+
 def overdue_counts(
     user: AbstractBaseUser, *, now: datetime.datetime | None = None, local: LocalSettings | None = None
 ) -> dict[str, int]:
     """How many items are overdue in the manager's teams, counting to ``reviews.COUNT_CAP + 1``."""
     local = local or LocalSettings.load()
-    return reviews.capped_counts(user, overdue_conditions(now=now or timezone.now(), local=local))
+    return reviews.capped_counts(user, overdue_sections(now=now or timezone.now(), local=local))
 
 
 def overdue_ids(user: AbstractBaseUser, ids: list[int], *, now: datetime.datetime | None = None) -> set[int]:

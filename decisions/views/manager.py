@@ -401,7 +401,7 @@ def dashboard(request):
     start = end - datetime.timedelta(days=int(period))
     local = LocalSettings.load()
     figures = reviews.dashboard(
-        request.user, start=start, end=end, also_count=deadlines.overdue_conditions(now=end, local=local)
+        request.user, start=start, end=end, also_count=deadlines.overdue_sections(now=end, local=local)
     )
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_LIST, target=f"Dashboard: {period} days"
