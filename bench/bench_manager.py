@@ -3,11 +3,18 @@
 Creates (or reuses) a separate database, fills it with ``--rows`` decisions in one
 ``INSERT ... SELECT generate_series`` (with reviews for most of the older ones), then times
 ``--requests`` requests to each page through Django's test client (server time, no network) and
-prints p50/p95 and the SQL query count of each page: the median of ``--runs`` runs (3), each
+prints p50/p95, the SQL query count and the app's CPU time a request (less sensitive to other
+work on the machine than the times) of each page: the median of ``--runs`` runs (3), each
 printed with /proc/loadavg. Not run by pytest.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/bench_manager.py --rows 1000000 --requests 200 [--reload]
+
+Against a baseline in the same run: ``--baseline DIR`` (an export of an older commit, e.g.
+``git archive <commit> | tar -x -C DIR``) runs that tree's own bench_manager.py on
+``--baseline-db`` (a copy of the bench database before this tree's migrations, e.g.
+``CREATE DATABASE b TEMPLATE a`` made before migrating ``a``), one run of each in turn, and prints
+both medians and the ratio of the p95s.
 
 The queue's indexes come with the migrations (0006_review_queue_indexes).
 The rows go through the database's own insert triggers (the audit hash chain), so loading a
@@ -138,7 +145,9 @@ def load(rows: int) -> None:
             [manager.pk],
         )
         cursor.execute("SET session_replication_role = DEFAULT")
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a table that only grows: statistics, and the visibility map that
+        # lets the covering indexes answer without reading the table.
+        cursor.execute("VACUUM (ANALYZE)")
     print(f"  loaded {rows:,} decisions in {time.perf_counter() - started:.1f} s")
 
 
@@ -146,22 +155,33 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def timed(client, url: str, requests: int) -> tuple[float, float, int, int]:
+def timed(client, url: str, requests: int) -> tuple[float, float, int, float]:
+    """p50 and p95 in ms, SQL statements, and the app's CPU time a request in ms (this process:
+    Python, templates, the database driver; not the database server's)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(5):  # warm up: connection pool, caches
         client.get(url)
     samples = []
+    cpu = time.process_time()
     for _ in range(requests):
         started = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
+    cpu_ms = (time.process_time() - cpu) * 1000 / requests
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     p95 = statistics.quantiles(samples, n=100)[94] if len(samples) >= 20 else max(samples)
-    return statistics.median(samples), p95, len(queries), len(response.content)
+    return statistics.median(samples), p95, len(queries), cpu_ms
+
+
+HEADER = f"  {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'app CPU ms':>10}"
+
+
+def row(name: str, p50: float, p95: float, queries: int, cpu: float | None) -> str:
+    return f"  {name:40} {p50:8.1f} {p95:8.1f} {queries:8d} {'-' if cpu is None else f'{cpu:.1f}':>10}"
 
 
 def main() -> None:
@@ -172,7 +192,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="drop the bench database and load it again")
+    parser.add_argument("--baseline", type=Path, help="a tree of an older commit to compare with, run by run")
+    parser.add_argument(
+        "--baseline-db", help="the bench database the baseline tree reads (loaded, not migrated)"
+    )
     args = parser.parse_args()
+    if args.baseline and not args.baseline_db:
+        parser.error("--baseline needs --baseline-db")
 
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -183,6 +209,7 @@ def main() -> None:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
     os.environ["DATABASE_URL"] = bench_database_url(base)
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")  # loading a million rows takes minutes
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharing_wizard.settings_test")
     os.environ.setdefault("AXES_ENABLED", "false")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
@@ -224,19 +251,74 @@ def main() -> None:
     print(f"{total:,} decisions; manager's teams hold {reviews.team_decisions(manager).count():,}")
     print(f"indexes as migrated; {args.requests} requests a page")
     results = {name: [] for name in pages}
+    baseline = {name: [] for name in pages}
     for run in range(args.runs):
+        if args.baseline:
+            print(
+                f"run {run + 1}, baseline {args.baseline} on {args.baseline_db}, load {loadavg()}", flush=True
+            )
+            for name, figures in baseline_run(args, base).items():
+                baseline[name].append(figures)
         print(f"run {run + 1}, load {loadavg()}")
-        print(f"  {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        print(HEADER)
         for name, url in pages.items():
-            p50, p95, queries, _size = timed(client, url, args.requests)
-            results[name].append((p50, p95, queries))
-            print(f"  {name:40} {p50:8.1f} {p95:8.1f} {queries:8d}   load {loadavg()}", flush=True)
+            figures = timed(client, url, args.requests)
+            results[name].append(figures)
+            print(row(name, *figures) + f"   load {loadavg()}", flush=True)
     print(f"median of {args.runs} runs (load now {loadavg()})")
-    print(f"  {'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(HEADER)
     for name, runs in results.items():
-        p50 = statistics.median(r[0] for r in runs)
-        p95 = statistics.median(r[1] for r in runs)
-        print(f"  {name:40} {p50:8.1f} {p95:8.1f} {runs[-1][2]:8d}")
+        print(row(name, *medians(runs)))
+    if args.baseline:
+        print(f"baseline, median of {args.runs} runs, and the ratio of this tree's figure to the baseline's")
+        print(HEADER + f" {'p95 ratio':>10} {'CPU ratio':>10}")
+        for name, runs in baseline.items():
+            if not runs:
+                continue
+            p50, p95, queries, cpu = medians(runs)
+            ours = medians(results[name])
+            cpu_ratio = f"{ours[3] / cpu:9.2f}x" if cpu else "-"
+            print(row(name, p50, p95, queries, cpu) + f" {ours[1] / p95:9.2f}x {cpu_ratio:>10}")
+
+
+def medians(runs: list[tuple]) -> tuple[float, float, int, float | None]:
+    cpu = [r[3] for r in runs if r[3] is not None]
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        runs[-1][2],
+        statistics.median(cpu) if cpu else None,
+    )
+
+
+def baseline_run(args, base: str) -> dict[str, tuple[float, float, int, float | None]]:
+    """One run of the baseline tree's bench on its database: {page: (p50, p95, queries, CPU)}."""
+    import subprocess
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": base,
+        "BENCH_DB": args.baseline_db,
+        "DATABASE_STATEMENT_TIMEOUT": "0",
+    }
+    command = [sys.executable, str(args.baseline / "bench" / "bench_manager.py")]
+    command += ["--runs", "1", "--requests", str(args.requests), "--rows", str(args.rows)]
+    output = subprocess.run(  # noqa: S603 (our own interpreter and a tree the user named)
+        command, env=env, cwd=args.baseline, capture_output=True, text=True, check=True
+    )
+    table = output.stdout.split("median of 1 runs", 1)[1].splitlines()[2:]
+    figures = {}
+    for line in table:  # name p50 p95 queries [app CPU] (an older bench has no CPU column)
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        if parts[-1].isdigit():
+            figures[" ".join(parts[:-3])] = (float(parts[-3]), float(parts[-2]), int(parts[-1]), None)
+        else:
+            cpu = None if parts[-1] == "-" else float(parts[-1])
+            figures[" ".join(parts[:-4])] = (float(parts[-4]), float(parts[-3]), int(parts[-2]), cpu)
+    print("  baseline: " + ", ".join(f"{n} p95 {f[1]:.1f}" for n, f in figures.items()), flush=True)
+    return figures
 
 
 if __name__ == "__main__":

@@ -258,21 +258,26 @@ class Decision(ChainedRecord):
         ordering = ["-created_at"]
         triggers = [APPEND_ONLY]
         indexes = [  # the manager's review queue, per team, newest first (docs/manager.md)
-            models.Index(fields=["team", "-created_at", "-id"], name="decision_team_recent"),
+            # Also covers the dashboard's figures for a period (an index-only scan: no table rows).
             models.Index(
-                fields=["team", "-created_at"],
+                fields=["team", "-created_at", "-id"],
+                include=["outcome", "emergency", "needs_attention", "continues", "requested_on", "shared_at"],
+                name="decision_team_period",
+            ),
+            models.Index(
+                fields=["team", "-created_at", "-id"],
                 condition=models.Q(emergency=True),
-                name="decision_team_emergency",
+                name="decision_emergency_recent",
             ),
             models.Index(
-                fields=["team", "-created_at"],
+                fields=["team", "-created_at", "-id"],
                 condition=models.Q(needs_attention=True),
-                name="decision_team_attention",
+                name="decision_attention_recent",
             ),
             models.Index(
-                fields=["team", "-created_at"],
+                fields=["team", "-created_at", "-id"],
                 condition=models.Q(outcome=Outcome.AWAITING_ADVICE),
-                name="decision_team_awaiting",
+                name="decision_awaiting_recent",
             ),
         ]
         constraints = [
@@ -327,6 +332,9 @@ class Addendum(ChainedRecord):
         ordering = ["created_at", "id"]
         triggers = [APPEND_ONLY]
         verbose_name_plural = "addenda"
+        indexes = [  # whether an addendum came after a review (review states, docs/manager.md)
+            models.Index(fields=["decision", "created_at"], name="addendum_decision_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.decision}"
@@ -391,7 +399,11 @@ class ReviewEvent(ChainedRecord):
         ordering = ["created_at", "id"]
         triggers = [APPEND_ONLY]
         indexes = [
-            models.Index(fields=["decision"], condition=models.Q(action="concern"), name="review_concerns")
+            models.Index(fields=["decision"], condition=models.Q(action="concern"), name="review_concerns"),
+            # Whether a decision has a current review, or advice: answered from the index alone.
+            models.Index(
+                fields=["decision", "action"], include=["created_at"], name="review_decision_action"
+            ),
         ]
 
     def __str__(self) -> str:

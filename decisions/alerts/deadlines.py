@@ -77,17 +77,33 @@ def overdue_for_advice(
     return reviews.review_queue(user, Section.AWAITING_ADVICE).filter(created_at__lt=cutoff)
 
 
+def overdue_conditions(*, now: datetime.datetime, local: LocalSettings) -> dict[str, Q]:
+    """What puts a decision of the manager's teams past its review or advice deadline at ``now``."""
+    return {
+        "review": reviews.section_filter(Section.AWAITING_REVIEW)
+        & Q(created_at__lt=overdue_before(now, local.review_within_working_days)),
+        "advice": reviews.section_filter(Section.AWAITING_ADVICE)
+        & Q(created_at__lt=overdue_before(now, local.advice_within_working_days)),
+    }
+
+
+def overdue_sections(
+    *, now: datetime.datetime, local: LocalSettings
+) -> dict[str, tuple[str, datetime.datetime]]:
+    """``overdue_conditions`` as sections and cut-offs, for ``reviews.capped_counts`` (which builds
+    their SQL once for each cut-off: they move a day at a time)."""
+    return {
+        "review": (Section.AWAITING_REVIEW, overdue_before(now, local.review_within_working_days)),
+        "advice": (Section.AWAITING_ADVICE, overdue_before(now, local.advice_within_working_days)),
+    }
+
+
 def overdue_counts(
     user: AbstractBaseUser, *, now: datetime.datetime | None = None, local: LocalSettings | None = None
 ) -> dict[str, int]:
     """How many items are overdue in the manager's teams, counting to ``reviews.COUNT_CAP + 1``."""
-    now = now or timezone.now()
     local = local or LocalSettings.load()
-    cap = reviews.COUNT_CAP + 1
-    return {
-        "review": overdue_for_review(user, now=now, local=local).order_by().values("pk")[:cap].count(),
-        "advice": overdue_for_advice(user, now=now, local=local).order_by().values("pk")[:cap].count(),
-    }
+    return reviews.capped_counts(user, overdue_sections(now=now or timezone.now(), local=local))
 
 
 def overdue_ids(user: AbstractBaseUser, ids: list[int], *, now: datetime.datetime | None = None) -> set[int]:
@@ -95,12 +111,29 @@ def overdue_ids(user: AbstractBaseUser, ids: list[int], *, now: datetime.datetim
     if not ids:
         return set()
     now = now or timezone.now()
-    local = LocalSettings.load()
-    review_late = reviews.section_filter(Section.AWAITING_REVIEW) & Q(
-        created_at__lt=overdue_before(now, local.review_within_working_days)
-    )
-    advice_late = reviews.section_filter(Section.AWAITING_ADVICE) & Q(
-        created_at__lt=overdue_before(now, local.advice_within_working_days)
-    )
-    late = reviews.team_decisions(user).filter(pk__in=ids).filter(review_late | advice_late)
-    return set(late.values_list("pk", flat=True))
+    late = overdue_conditions(now=now, local=LocalSettings.load())
+    found = reviews.team_decisions(user).filter(pk__in=ids).filter(late["review"] | late["advice"])
+    return set(found.values_list("pk", flat=True))
+
+
+def overdue_on_page(
+    user: AbstractBaseUser, section: str, decisions: list[Decision], *, now: datetime.datetime | None = None
+) -> set[int]:
+    """Which decisions on a page of the review queue are overdue.
+
+    Every decision listed in "awaiting review" or "awaiting advice" is waiting in that section, so
+    its age alone decides, with no query; on the other pages ``overdue_ids`` asks the database.
+    """
+    if not decisions:
+        return set()
+    now = now or timezone.now()
+    if section in (Section.AWAITING_REVIEW, Section.AWAITING_ADVICE):
+        local = LocalSettings.load()
+        days = (
+            local.review_within_working_days
+            if section == Section.AWAITING_REVIEW
+            else local.advice_within_working_days
+        )
+        cutoff = overdue_before(now, days)
+        return {decision.pk for decision in decisions if decision.created_at < cutoff}
+    return overdue_ids(user, [decision.pk for decision in decisions], now=now)

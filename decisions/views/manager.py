@@ -7,6 +7,7 @@ through ``decisions.reviews``, which scopes it to the teams the manager manages.
 import datetime
 from urllib.parse import urlencode
 
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib import messages
@@ -66,6 +67,41 @@ def count_label(count: int) -> str:
 
 # --- Review queue ----------------------------------------------------------------------------
 
+# Forms rendered before, unbound, by what they depend on (see form_html).
+_rendered_forms: dict[tuple, str] = {}
+
+
+def form_html(form, key: tuple) -> str:
+    """A form in GOV.UK markup (crispy-forms-gds).
+
+    Rendering the queue's filters or the review form costs more than the page's queries. Unbound,
+    a form renders the same for everyone whenever ``key`` (what its choices depend on) is the
+    same, so it is rendered once a process for each key; a bound form (its answers, its errors)
+    is rendered for its request only.
+    """
+    if form.is_bound:
+        return render_crispy_form(form, helper=form.helper)
+    html = _rendered_forms.get(key)
+    if html is None:
+        if len(_rendered_forms) >= 256:
+            _rendered_forms.clear()
+        html = _rendered_forms[key] = render_crispy_form(form, helper=form.helper)
+    return html
+
+
+def filter_form_html(form) -> str:
+    """The queue's filter form, by the practitioners it offers, read on every request (so a
+    change of team shows at once)."""
+    if form.is_bound:
+        return form_html(form, ())
+    field = form.fields["practitioner"]
+    # Read once, in one plain query (iterating the field itself counts, then opens a cursor);
+    # the widget renders this list.
+    offered = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = choices = empty + [offered.choice(person) for person in field.queryset]
+    return form_html(form, ("queue-filters", *((str(value), label) for value, label in choices)))
+
 
 @manager_required
 def queue(request):
@@ -101,8 +137,9 @@ def queue(request):
             "sections": sections,
             "filterset": filterset,
             "form": filterset.form,
+            "filter_form": filter_form_html(filterset.form),
             "page": page,
-            "overdue": deadlines.overdue_ids(request.user, [decision.pk for decision in page.items]),
+            "overdue": deadlines.overdue_on_page(request.user, section, page.items),
             "filtered": filterset.is_bound,
         },
     )
@@ -171,7 +208,7 @@ def review(request, reference: str):
     )
     actions = reviews.allowed_actions(decision, request.user)
     routes = LocalSettings.load().escalation_route_list if ReviewEvent.Action.ESCALATE in actions else []
-    continuations = list(decision.continuations.all())
+    continuations = decision.continued_by  # their references
     if continuations:  # advice no longer applies once the practitioner has continued
         actions = [action for action in actions if action != ReviewEvent.Action.ADVICE]
     form = None
@@ -206,6 +243,7 @@ def review(request, reference: str):
             "reviews": decision.reviews.select_related("reviewer"),
             "continuations": continuations,
             "form": form,
+            "form_html": form_html(form, ("review", *actions, "routes", *routes)) if form else "",
             "own_decision": decision.author_id == request.user.pk,
             "action_hints": ACTION_HINTS,
             "chronology_url": reverse("manager:chronology")
@@ -335,10 +373,8 @@ def percent(value: float | None) -> str:
     return "No finished decisions" if value is None else f"{value * 100:.0f}% of finished decisions"
 
 
-def overdue_figures(user) -> list[dict]:
+def overdue_figures(counts: dict[str, int], local: LocalSettings) -> list[dict]:
     """Overdue counts for the dashboard: past the working-day deadlines in the local settings."""
-    local = LocalSettings.load()
-    counts = deadlines.overdue_counts(user, local=local)
     return [
         {
             "key": "review",
@@ -363,7 +399,10 @@ def dashboard(request):
         period = "90"
     end = timezone.now()
     start = end - datetime.timedelta(days=int(period))
-    figures = reviews.dashboard(request.user, start=start, end=end)
+    local = LocalSettings.load()
+    figures = reviews.dashboard(
+        request.user, start=start, end=end, also_count=deadlines.overdue_sections(now=end, local=local)
+    )
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_LIST, target=f"Dashboard: {period} days"
     )
@@ -391,7 +430,7 @@ def dashboard(request):
                 }
                 for key in Section.counted
             ],
-            "overdue": overdue_figures(request.user),
+            "overdue": overdue_figures(figures.also_counted, local),
             "outcomes": list(Outcome),
             "table_rows": [
                 {"start": row["start"], "counts": [row[o] for o in Outcome], "total": row["total"]}

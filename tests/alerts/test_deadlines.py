@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from decisions import reviews
 from decisions.alerts import deadlines
 from decisions.models import LocalSettings
 from decisions.questions.base import Outcome
@@ -102,3 +105,33 @@ def test_the_queue_marks_overdue_decisions_and_the_dashboard_counts_them(client,
     client.force_login(teams["sol"])
     dashboard = client.get(reverse("manager:dashboard")).content.decode()
     assert '<strong id="overdue-review">0</strong>' in dashboard
+
+
+@pytest.mark.django_db
+def test_overdue_marks_on_the_waiting_sections_need_no_query_and_agree_with_the_database(
+    teams, one_working_day
+):
+    """In "awaiting review" and "awaiting advice" every listed decision is waiting, so its age
+    decides; the marks are the ones ``overdue_ids`` reads from the database, for a manager of two
+    teams, with reviewed and continued decisions left out of those sections."""
+    now = london(2026, 4, 20, 10)
+    for days in (0, 1, 3, 8):
+        at = now - datetime.timedelta(days=days)
+        make_decision(teams["pat"], teams["north"], created_at=at)
+        make_decision(teams["sam"], teams["south"], created_at=at, outcome=Outcome.AWAITING_ADVICE)
+    reviewed = make_decision(teams["pat"], teams["north"], created_at=now - datetime.timedelta(days=9))
+    reviews.review_record(decision=reviewed, reviewer=teams["mo"], action="endorse", comment="Agreed.")
+    bo = teams["bo"]
+    for section in (reviews.Section.AWAITING_REVIEW, reviews.Section.AWAITING_ADVICE):
+        listed = list(reviews.review_queue(bo, section))
+        assert len(listed) == 4
+        with CaptureQueriesContext(connection) as queries:
+            marked = deadlines.overdue_on_page(bo, section, listed, now=now)
+        assert not [q for q in queries.captured_queries if "decisions_decision" in q["sql"]]
+        assert marked == deadlines.overdue_ids(bo, [d.pk for d in listed], now=now)
+        assert 0 < len(marked) < len(listed)
+    everything = list(reviews.review_queue(bo, reviews.Section.ALL))
+    assert deadlines.overdue_on_page(bo, reviews.Section.ALL, everything, now=now) == deadlines.overdue_ids(
+        bo, [d.pk for d in everything], now=now
+    )
+    assert deadlines.overdue_counts(bo, now=now) == {"review": 1, "advice": 1}  # recorded Sunday 12 April

@@ -158,6 +158,26 @@ def test_section_counts_stop_at_the_cap(people, record_decision):
     assert reviews.section_counts(people["manager"], cap=2)[Section.AWAITING_REVIEW] == 3
 
 
+def test_section_counts_add_up_every_team_of_the_manager_and_no_other(people, record_decision, teams):
+    """Counted team by team (each newest first, through its own index): the manager of two teams
+    sees both teams' decisions counted, the cap holds over the total, and no other team counts."""
+    manager, hillside = people["manager"], teams[1]
+    for _ in range(3):
+        record_decision(people["practitioner"])
+    for _ in range(2):
+        record_decision(people["other_practitioner"])
+        record_decision(people["other_practitioner"], Outcome.AWAITING_ADVICE)
+    assert reviews.section_counts(manager)[Section.AWAITING_REVIEW] == 3
+    assert reviews.section_counts(people["other_manager"])[Section.AWAITING_ADVICE] == 2
+
+    hillside.members.add(manager)
+    counts = reviews.section_counts(manager)
+    assert counts[Section.AWAITING_REVIEW] == 5
+    assert counts[Section.AWAITING_ADVICE] == 2
+    assert reviews.section_counts(manager, cap=3)[Section.AWAITING_REVIEW] == 4  # "more than 3"
+    assert reviews.section_counts(people["practitioner"]) == dict.fromkeys(Section.counted, 0)
+
+
 def test_concern_round_trip(people, record_decision):
     manager, practitioner = people["manager"], people["practitioner"]
     decision = record_decision(practitioner)
@@ -293,3 +313,46 @@ def test_dashboard_figures_match_known_data(people, record_decision):
     assert figures.bucket == "week"
     assert sum(entry["total"] for entry in figures.series) == 6
     assert 4 <= len(figures.series) <= 6
+
+
+@pytest.mark.parametrize("bucket_days", [90, 365])
+def test_dashboard_series_buckets_are_local_weeks_and_months(people, record_decision, bucket_days):
+    """Each bucket is read as a range of local time; the counts are those of PostgreSQL's own
+    ``date_trunc`` in local time, at midnight edges, either side of the clock changes."""
+    from django.db.models import Count
+    from django.db.models.functions import Trunc
+
+    template = record_decision(people["practitioner"], Outcome.SHARE)
+    london = timezone.get_current_timezone()
+    end = datetime.datetime(2026, 11, 3, 9, tzinfo=datetime.UTC)
+    start = end - datetime.timedelta(days=bucket_days)
+    moments = [start, end - datetime.timedelta(microseconds=1)]
+    for month in range(1, 12):  # a second either side of local midnight on the 1st (BST and GMT)
+        midnight = datetime.datetime(2026, month, 1, tzinfo=london)
+        moments += [midnight - datetime.timedelta(seconds=1), midnight]
+    for monday in (datetime.date(2026, 3, 30), datetime.date(2026, 10, 26), datetime.date(2026, 8, 3)):
+        midnight = datetime.datetime.combine(monday, datetime.time(), tzinfo=london)
+        moments += [midnight - datetime.timedelta(seconds=1), midnight]
+    for n, moment in enumerate(moments):
+        outcome = [Outcome.SHARE, Outcome.DO_NOT_SHARE, Outcome.AWAITING_ADVICE][n % 3]
+        make_at(template, moment, outcome=outcome)
+
+    figures = reviews.dashboard(people["manager"], start=start, end=end)
+    period = Decision.objects.filter(
+        team=people["manager"].teams.get(), created_at__gte=start, created_at__lt=end
+    )
+    expected: dict = {}
+    for row in (
+        period.annotate(at=Trunc("created_at", figures.bucket, tzinfo=london))
+        .values("at", "outcome")
+        .annotate(n=Count("id"))
+    ):
+        expected.setdefault(row["at"].date(), {}).setdefault(row["outcome"], row["n"])
+    shown = {
+        entry["start"]: {o: entry[o] for o in Outcome.values if entry[o]}
+        for entry in figures.series
+        if entry["total"]
+    }
+    assert shown == expected
+    assert sum(entry["total"] for entry in figures.series) == period.count() >= 10
+    assert figures.series[0]["start"] <= timezone.localdate(start) < figures.series[1]["start"]

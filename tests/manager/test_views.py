@@ -4,11 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from decisions import reviews
-from decisions.models import AccessLog, ReviewEvent
+from decisions.models import AccessLog, ReviewEvent, Role
 from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from tests.manager.conftest import client_for
@@ -111,6 +112,49 @@ def test_review_form_errors_are_shown(decision, manager_client):
     assert "Enter a comment" in body
     assert "Select where you are escalating the decision to" in body
     assert not ReviewEvent.objects.exists()
+
+
+def test_review_form_is_rendered_once_per_actions_and_routes(people, record_decision, manager_client):
+    """The unbound review form is kept, rendered, per set of actions and escalation routes: it
+    reads as a fresh rendering, a decision waiting for advice offers advice, and a route added in
+    the local settings is offered at once."""
+    from crispy_forms.utils import render_crispy_form
+
+    from decisions.models import LocalSettings
+    from decisions.views import manager as views
+
+    views._rendered_forms.clear()
+    finished = record_decision(people["practitioner"])
+    waiting = record_decision(people["practitioner"], Outcome.AWAITING_ADVICE)
+    routes = LocalSettings.load().escalation_route_list
+    page = manager_client.get(reverse("manager:review", args=[finished.reference])).content.decode()
+    fresh = views.ReviewForm(actions=reviews.allowed_actions(finished, people["manager"]), routes=routes)
+    assert render_crispy_form(fresh, helper=fresh.helper) in page
+    assert "Give advice" not in page
+
+    advice = manager_client.get(reverse("manager:review", args=[waiting.reference])).content.decode()
+    assert "Give advice so the practitioner can finish the decision" in advice
+
+    local = LocalSettings.load()
+    local.escalation_routes += "\nHead of children's services"
+    local.save()
+    page = manager_client.get(reverse("manager:review", args=[finished.reference])).content.decode()
+    assert "Head of children&#x27;s services" in page
+    assert len(views._rendered_forms) == 3
+
+
+def test_review_page_links_the_decisions_that_continue_it(people, record_decision, manager_client):
+    waiting = record_decision(people["practitioner"], Outcome.AWAITING_ADVICE)
+    assert (
+        "Completed by"
+        not in manager_client.get(reverse("manager:review", args=[waiting.reference])).content.decode()
+    )
+    done = record_decision(people["practitioner"], Outcome.SHARE, continues=waiting)
+    page = manager_client.get(reverse("manager:review", args=[waiting.reference])).content.decode()
+    link = reverse("manager:review", args=[done.reference])
+    row = page.split("Completed by</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f'<a class="govuk-link" href="{link}">{done.reference}</a>' in row
+    assert "Give advice" not in page  # advice no longer applies once continued
 
 
 def test_escalate_to_a_route_from_local_settings(decision, manager_client):
@@ -232,6 +276,52 @@ def test_queue_filters(people, record_decision, manager_client):
     assert "Recorded from must be a real date" in body
 
 
+def practitioner_options(body: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="practitioner".*?</select>', body, re.S).group(0)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_unfiltered_filter_form_is_rendered_once_and_follows_the_team(
+    people, teams, make_user, manager_client, client_for_manager_of_hillside
+):
+    """The unfiltered queue's filter form is kept, rendered, per list of practitioners: it reads
+    exactly as a fresh rendering, and someone joining the team is offered at once."""
+    from crispy_forms.utils import render_crispy_form
+
+    from decisions.filters import ReviewQueueFilter
+    from decisions.views import manager as views
+
+    views._rendered_forms.clear()
+    url = reverse("manager:queue")
+    first = manager_client.get(url).content.decode()
+    assert practitioner_options(first) == ["Anyone", "Morgan", "Pat", "Sam"]
+    request = RequestFactory().get(url)
+    request.user = people["manager"]
+    fresh = ReviewQueueFilter(None, queryset=reviews.review_queue(people["manager"]), request=request).form
+    assert render_crispy_form(fresh, helper=fresh.helper) in first
+
+    make_user("kit", Role.PRACTITIONER, teams[0])
+    assert practitioner_options(manager_client.get(url).content.decode()) == [
+        "Anyone",
+        "Kit",
+        "Morgan",
+        "Pat",
+        "Sam",
+    ]
+    # Another team's manager is offered their own people, never these.
+    other = client_for_manager_of_hillside.get(url).content.decode()
+    assert practitioner_options(other) == ["Anyone", "Hana", "Olly"]
+    # Filtered, the form shows what was chosen (rendered for the request, never kept).
+    chosen = manager_client.get(url, {"practitioner": people["colleague"].pk}).content.decode()
+    assert re.search(rf'<option value="{people["colleague"].pk}"[^>]*selected', chosen)
+    assert len(views._rendered_forms) == 3
+
+
+@pytest.fixture
+def client_for_manager_of_hillside(people):
+    return client_for(people["other_manager"])
+
+
 def test_queue_date_filters_are_gov_uk_date_inputs_with_a_number_keypad(manager_client):
     body = manager_client.get(reverse("manager:queue")).content.decode()
     for name in ("recorded_from", "recorded_to"):
@@ -267,12 +357,12 @@ def make_many(people, record_decision, count):
 # decisions.accounts.backends), their two-factor device and their unread alerts (the header); the
 # local settings come from the process's copy (decisions.settings_cache). Then:
 EXPECTED_QUERIES = {
-    "queue": 9,  # + the page of decisions, the capped section counts (one query), practitioner choices,
-    # which decisions on the page are overdue
-    "queue-filtered": 9,
-    "review": 9,  # + decision, continuations, addenda, reviews
+    "queue": 8,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    # (in "awaiting review" and "awaiting advice" a listed decision's age says whether it is overdue)
+    "queue-filtered": 9,  # + which decisions on the page are overdue
+    "review": 8,  # + decision with the references continuing it, addenda, reviews
     "chronology": 8,  # + decisions, addenda, reviews of the case
-    "dashboard": 10,  # + series, figures, section counts, overdue review and advice counts
+    "dashboard": 8,  # + series, figures, section and overdue counts (one query)
     "access_log": 7,  # + the page of log rows, the people to filter by
 }
 
