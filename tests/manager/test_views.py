@@ -353,17 +353,17 @@ def make_many(people, record_decision, count):
         )
 
 
-# Every page reads the session, the manager with their roles, teams and authenticator (one query:
-# decisions.accounts.backends), their two-factor device and their unread alerts (the header); the
-# local settings come from the process's copy (decisions.settings_cache). Then:
+# Every page reads the session, the manager with their roles, teams, authenticator and unread alerts
+# (the header; one query: decisions.accounts.backends) and their two-factor device; the local
+# settings come from the process's copy (decisions.settings_cache). Then:
 EXPECTED_QUERIES = {
-    "queue": 8,  # + the page of decisions, the capped section counts (one query), practitioner choices
+    "queue": 7,  # + the page of decisions, the capped section counts (one query), practitioner choices
     # (in "awaiting review" and "awaiting advice" a listed decision's age says whether it is overdue)
-    "queue-filtered": 9,  # + which decisions on the page are overdue
-    "review": 8,  # + decision with the references continuing it, addenda, reviews
-    "chronology": 8,  # + decisions, addenda, reviews of the case
-    "dashboard": 8,  # + series, figures, section and overdue counts (one query)
-    "access_log": 7,  # + the page of log rows, the people to filter by
+    "queue-filtered": 8,  # + which decisions on the page are overdue
+    "review": 7,  # + decision with the references continuing it, addenda, reviews
+    "chronology": 7,  # + decisions, addenda, reviews of the case
+    "dashboard": 7,  # + series, figures, section and overdue counts (one query)
+    "access_log": 6,  # + the page of log rows, the people to filter by
 }
 
 
