@@ -1,6 +1,7 @@
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from decisions.models import Role
 from decisions.selectors import user_roles
@@ -57,10 +58,16 @@ def navigation(request) -> dict:
         "service_navigation": [
             {
                 "label": item.label,
-                "url": reverse(item.url_name),
+                "url": _url(item.url_name, get_script_prefix()),
                 "current": view_name == item.url_name,
                 "active": view_name == item.url_name or view_name in item.also,
             }
             for item in menu
         ]
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, script_prefix: str) -> str:
+    """A menu item's address, reversed once a process (for each prefix the app is served under)."""
+    return reverse(url_name)
