@@ -24,7 +24,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Aggregate,
     Count,
@@ -76,6 +76,12 @@ class Section:
 
 
 # --- Scope -----------------------------------------------------------------------------------
+
+
+def _reading_connection():
+    """The connection the router picks for reading decisions: a replica on the pages that read
+    from one (decisions.replica), else the primary. Plain SQL must ask, as the ORM does."""
+    return connections[router.db_for_read(Decision)]
 
 
 def managed_team_ids(user: AbstractBaseUser) -> QuerySet:
@@ -183,7 +189,7 @@ def capped_counts(
             f" AS found WHERE managed.user_id = %s LIMIT %s) AS count_{index})"
         )
         params.extend([*condition_params, user.pk, cap + 1])
-    with connection.cursor() as cursor:
+    with _reading_connection().cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(conditions, row, strict=True))
@@ -445,7 +451,7 @@ def dashboard(
     sql, params = in_bucket.values("outcome").annotate(n=Count("id")).query.sql_with_params()
     series: dict[datetime.date, dict] = {}
     totals = dict.fromkeys(Outcome.values, 0)
-    with connection.cursor() as cursor:
+    with _reading_connection().cursor() as cursor:
         cursor.execute(
             # The SQL is the ORM's own, with its values as bound parameters.
             "SELECT bucket.n, found.outcome, found.n FROM unnest(%s::timestamptz[], %s::timestamptz[])"  # noqa: S608

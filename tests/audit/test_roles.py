@@ -41,6 +41,9 @@ def test_roles_app_reads_and_appends_and_the_chain_still_grows(app_role, practit
         )
         assert cursor.fetchone() == (2,)
         cursor.execute("UPDATE decisions_draft SET data = data")  # ordinary tables stay writable
+        # The recording service takes a decision's id before inserting it (services.decision_record).
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('decisions_decision', 'id'))")
+        assert cursor.fetchone()[0] > first.pk
 
 
 @pytest.mark.parametrize("attempt", REFUSALS)
