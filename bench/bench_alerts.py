@@ -23,37 +23,20 @@ the server in ``DATABASE_URL`` (default: the local server). Not run by pytest.
 import argparse
 import multiprocessing
 import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import Inbox, database_url, loadavg, smtp_inbox  # noqa: E402
+
 BENCH_DB = "wt_alerts_bench"
-REFERENCE = re.compile(r"Decision reference: (D-[A-Z0-9]{4}-[A-Z0-9]{4})")
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def bench_database_url(base: str) -> str:
-    import psycopg
-
-    parts = urlsplit(base)
-    with psycopg.connect(base, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 
 
 def django_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -130,19 +113,6 @@ def client(index: int, urgent_every: int, env: dict, commands, results) -> None:
             if is_urgent and alerts_on:
                 commits[decision.reference] = time.time()
         results.put((index, time.perf_counter(), commits))
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.received: list[tuple[str, float]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        at = time.time()
-        match = REFERENCE.search(envelope.content.decode("utf-8", "replace"))
-        with self.lock:
-            self.received.append((match[1] if match else "", at))
-        return "250 OK"
 
 
 class Clients:
@@ -237,18 +207,11 @@ def main() -> None:
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    database_url = bench_database_url(base)
+    url = database_url(base, BENCH_DB)
 
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
-    smtp.start()
+    smtp, inbox, port = smtp_inbox()
     env = django_env(
-        database_url,
+        url,
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(port),
@@ -259,7 +222,6 @@ def main() -> None:
     prepare(args.clients)
     worker = subprocess.Popen(  # noqa: S603
         [
-            *os.environ.get("BENCH_WORKER_PREFIX", "").split(),
             *manage,
             "procrastinate",
             "worker",
@@ -270,6 +232,7 @@ def main() -> None:
         ],
         env=env,
         cwd=ROOT,
+        preexec_fn=lambda: os.nice(args.worker_nice),
     )
     print(f"{args.decisions:,} decisions a run, {args.clients} clients, 1 in {args.urgent_every} urgent")
     print(

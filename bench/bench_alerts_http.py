@@ -24,7 +24,6 @@ import argparse
 import http.client
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,13 +31,12 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_alerts import Inbox  # noqa: E402
-from bench.bench_wizard import SESSION_COOKIE, bench_database_url, loadavg, prepare, server_env  # noqa: E402
+from bench.bench_wizard import BENCH_DB, SESSION_COOKIE, prepare, server_env  # noqa: E402
+from bench.common import database_url, loadavg, smtp_inbox, walk_to_recording  # noqa: E402
 
 PORTS = {False: 8741, True: 8742}
 REFERENCE = re.compile(r"/decisions/(D-[A-Z0-9]{4}-[A-Z0-9]{4})/confirmation/")
@@ -60,29 +58,17 @@ def team_managers() -> None:
 
 
 def walked_draft(session_key: str, routing: dict, extra: dict) -> tuple[dict, str]:
-    """Walk a route in-process up to "check your answers" and past it; return the draft's data
-    just before recording, and the path of the recording request (with the draft's id in it)."""
+    """Walk a route in-process up to the recording request; return the draft's data then, and the
+    path of the recording request (with the draft's id in it)."""
     from django.test import Client
 
     from decisions.models import Draft
-    from tests.wizard import step_data
 
     client = Client(HTTP_HOST="127.0.0.1", secure=True)
     client.cookies[SESSION_COOKIE] = session_key
-    first = {"answer": routing["triage"]} if "triage" in routing else {}
-    location = client.post("/decisions/new/", step_data("triage", first))["Location"]
-    while True:
-        path = urlsplit(location).path
-        step = re.search(r"/([a-z-]+)/$", path)[1]
-        overrides = dict(extra.get(step, {}))
-        if step in routing:
-            overrides["answer"] = routing[step]
-        response = client.post(path, step_data(step, overrides))
-        assert response.status_code == 302, (path, response.status_code)
-        location = response["Location"]
-        if step == "check":
-            draft_id = re.search(r"/decisions/draft/([0-9a-f-]{36})/", path)[1]
-            return Draft.objects.get(pk=draft_id).data, urlsplit(location).path
+    _pages, path = walk_to_recording(client, routing, extra)
+    draft_id = re.search(r"/decisions/draft/([0-9a-f-]{36})/", path)[1]
+    return Draft.objects.get(pk=draft_id).data, path
 
 
 def make_drafts(jars: list[dict], count: int, urgent_every: int) -> list[list[tuple[str, bool]]]:
@@ -172,18 +158,10 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=5)
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    database_url = bench_database_url(base)
-
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        smtp_port = sock.getsockname()[1]
-    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    smtp.start()
+    url = database_url(base, BENCH_DB)
+    smtp, inbox, smtp_port = smtp_inbox()
     env = {
-        **server_env(database_url),
+        **server_env(url),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),

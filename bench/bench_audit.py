@@ -42,12 +42,10 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
+from bench.common import loadavg  # noqa: E402
+
 BENCH_DB = "bench_audit"
 RUNS = 3
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def timed(label: str, function, records: int | None = None, runs: int = RUNS):

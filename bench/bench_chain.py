@@ -28,6 +28,10 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import loadavg  # noqa: E402
+
 BENCH_DB = "perf_bench_wizard"
 
 INSERT = """
@@ -48,10 +52,6 @@ PLAIN_CHAIN = (
 )
 counter = itertools.count(int(time.time() * 1000) * 1000)
 counter_lock = threading.Lock()
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def run(url: str, connections: int, seconds: float, chained: bool, author: int, team: int) -> float:

@@ -27,25 +27,15 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import database_url, loadavg  # noqa: E402
+
 TEAMS = 20
 PRACTITIONERS_PER_TEAM = 10
 BENCH_DB = os.environ.get("BENCH_DB", "sharing_wizard_bench")  # a name of your own on a shared server
-
-
-def bench_database_url(base: str) -> str:
-    import psycopg
-
-    parts = urlsplit(base)
-    with psycopg.connect(base, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 
 
 def load(rows: int) -> None:
@@ -151,10 +141,6 @@ def load(rows: int) -> None:
     print(f"  loaded {rows:,} decisions in {time.perf_counter() - started:.1f} s")
 
 
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def timed(client, url: str, requests: int) -> tuple[float, float, int, float]:
     """p50 and p95 in ms, SQL statements, and the app's CPU time a request in ms (this process:
     Python, templates, the database driver; not the database server's)."""
@@ -208,7 +194,7 @@ def main() -> None:
 
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    os.environ["DATABASE_URL"] = bench_database_url(base)
+    os.environ["DATABASE_URL"] = database_url(base, BENCH_DB)
     os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")  # loading a million rows takes minutes
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharing_wizard.settings_test")
     os.environ.setdefault("AXES_ENABLED", "false")

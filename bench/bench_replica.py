@@ -35,14 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench.common import loadavg  # noqa: E402
 from tests.replica.cluster import Cluster, bin_dir  # noqa: E402
 
 BATCH = 5000
 KINDS = ("writes alone", "exports on primary", "exports on replica")
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def setup_django(cluster: Cluster) -> None:

@@ -27,30 +27,19 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import database_url as database_url_of  # noqa: E402
+from bench.common import loadavg  # noqa: E402
 
 BENCH_DB = "perf_bench_wizard"
 PORT = 8731
 WARM_UP = 5.0
 SESSION_COOKIE = "__Host-sessionid"
 CSRF_COOKIE = "__Host-csrftoken"
-
-
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def bench_database_url(base: str) -> str:
-    import psycopg
-
-    parts = urlsplit(base)
-    with psycopg.connect(base, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 
 
 def server_env(database_url: str) -> dict:
@@ -265,7 +254,7 @@ def main() -> None:
     base = os.environ.get("DATABASE_URL")
     if not base:
         sys.exit("Set DATABASE_URL to a PostgreSQL server the bench may create a database on.")
-    database_url = bench_database_url(base)
+    database_url = database_url_of(base, BENCH_DB)
     os.environ.update(server_env(database_url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "sharing_wizard.settings"
     jars = prepare(args.clients)

@@ -10,46 +10,22 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_wizard import (  # noqa: E402
-    SESSION_COOKIE,
-    bench_database_url,
-    loadavg,
-    prepare,
-    routes,
-    server_env,
-)
+from bench.bench_wizard import BENCH_DB, SESSION_COOKIE, prepare, routes, server_env  # noqa: E402
+from bench.common import database_url, loadavg, walk_to_recording  # noqa: E402
 
 
 def walk(client, routing: dict, extra: dict) -> int:
     """One whole route, GET and POST of every page, then the recording request: pages requested."""
-    from tests.wizard import step_data
-
-    pages = 1
-    response = client.post("/decisions/new/", step_data("triage"))
-    location = response["Location"]
-    while True:
-        path = urlsplit(location).path
-        assert client.get(path).status_code == 200, path
-        step = re.search(r"/([a-z-]+)/$", path)[1]
-        overrides = dict(extra.get(step, {}))
-        if step in routing:
-            overrides["answer"] = routing[step]
-        response = client.post(path, step_data(step, overrides))
-        assert response.status_code == 302, (path, response.status_code)
-        pages += 2
-        location = response["Location"]
-        if step == "check":
-            client.get(urlsplit(location).path)
-            return pages
+    pages, recording = walk_to_recording(client, routing, extra)
+    client.get(recording)
+    return pages
 
 
 def main() -> None:
@@ -60,7 +36,7 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true", help="only the CPU time a page")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    os.environ.update(server_env(bench_database_url(base)))
+    os.environ.update(server_env(database_url(base, BENCH_DB)))
     os.environ["DJANGO_SETTINGS_MODULE"] = "sharing_wizard.settings"
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     jar = prepare(1)[0]

@@ -54,9 +54,16 @@ def drafts_of(
     user: AbstractBaseUser, *, now: datetime.datetime | None = None, expiry_days: int | None = None
 ) -> QuerySet[Draft]:
     """The user's own unfinished decisions that have not expired."""
-    days = expiry_days if expiry_days is not None else LocalSettings.load().draft_expiry_days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    cutoff = draft_cutoff(now=now, expiry_days=expiry_days)
     return Draft.objects.filter(author=user, updated_at__gte=cutoff).select_related("continues")
+
+
+def draft_cutoff(
+    *, now: datetime.datetime | None = None, expiry_days: int | None = None
+) -> datetime.datetime:
+    """Drafts last changed before this have expired (``LocalSettings.draft_expiry_days``)."""
+    days = expiry_days if expiry_days is not None else LocalSettings.load().draft_expiry_days
+    return (now or timezone.now()) - datetime.timedelta(days=days)
 
 
 def draft_of(user: AbstractBaseUser, draft_id) -> Draft | None:
@@ -64,8 +71,7 @@ def draft_of(user: AbstractBaseUser, draft_id) -> Draft | None:
 
     Read on every wizard page, so in plain SQL: building the same query with the ORM cost more
     of the page's time than running it (bench/profile_wizard.py)."""
-    days = LocalSettings.load().draft_expiry_days
-    cutoff = timezone.now() - datetime.timedelta(days=days)
+    cutoff = draft_cutoff()
     drafts = Draft.objects.raw(
         f"SELECT * FROM {Draft._meta.db_table} WHERE id = %s AND author_id = %s AND updated_at >= %s",  # noqa: S608 (a table name from the model)
         [draft_id, user.pk, cutoff],

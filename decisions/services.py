@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from decisions import selectors
 from decisions.access import can_record_decisions
 from decisions.alerts import services as alerts
 from decisions.models import AccessLog, Addendum, Decision, Draft, LocalSettings
@@ -121,9 +122,7 @@ def draft_discard(*, draft: Draft) -> None:
 
 def drafts_purge_expired(*, now: datetime.datetime | None = None) -> int:
     """Delete drafts left unchanged for longer than the local settings allow."""
-    days = LocalSettings.load().draft_expiry_days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    deleted, _ = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    deleted, _ = Draft.objects.filter(updated_at__lt=selectors.draft_cutoff(now=now)).delete()
     return deleted
 
 

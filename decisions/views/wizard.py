@@ -51,7 +51,7 @@ class DecisionWizard(NamedUrlWizardView):
         self.form_list = OrderedDict(self.question_set.forms)
         self.condition_dict = {step: shown_when_on_route(step) for step in self.question_set.forms}
         self.context = services.draft_context(self.draft)
-        self._result_cache = None
+        self._routing_cache = self._result_cache = None
         return super().dispatch(request, *args, **kwargs)
 
     def routing(self) -> dict[str, str]:
@@ -61,9 +61,8 @@ class DecisionWizard(NamedUrlWizardView):
         empty list is no answer), without building a ``MultiValueDict`` for each page's condition,
         and kept until an answer is stored (every page's condition asks, many times a request).
         """
-        cached = getattr(self, "_routing_cache", None)
-        if cached is not None and cached[0] == self.storage.version:
-            return dict(cached[1])
+        if self._routing_cache is not None and self._routing_cache[0] == self.storage.version:
+            return dict(self._routing_cache[1])
         stored = self.storage.data[self.storage.step_data_key]
         answers = {}
         for step in self.question_set.routing_steps():

@@ -1,0 +1,78 @@
+"""What the benches share: the load average, a database of their own on the server, an SMTP
+server that notes when each alert email arrives, and a whole wizard route walked in-process."""
+
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+REFERENCE = re.compile(r"Decision reference: (D-[A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+def loadavg() -> str:
+    """/proc/loadavg's 1, 5 and 15 minute figures, printed beside every figure a bench takes."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def database_url(base: str, name: str) -> str:
+    """The URL of database ``name`` on ``base``'s server, created if it is not there yet."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+class Inbox:
+    """An aiosmtpd handler keeping (decision reference, time received) for every email."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, float]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        at = time.time()
+        match = REFERENCE.search(envelope.content.decode("utf-8", "replace"))
+        with self.lock:
+            self.received.append((match[1] if match else "", at))
+        return "250 OK"
+
+
+def smtp_inbox():
+    """A real SMTP server on a free port of 127.0.0.1: (its controller, to stop it; the inbox; the port)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, inbox, port
+
+
+def walk_to_recording(client, routing: dict, extra: dict) -> tuple[int, str]:
+    """Answer every page of a route with Django's test client, from the first question through
+    "check your answers". Returns the page requests made and the path of the request that records
+    the decision (not made)."""
+    from tests.wizard import step_data
+
+    first = {"answer": routing["triage"]} if "triage" in routing else {}
+    location = client.post("/decisions/new/", step_data("triage", first))["Location"]
+    pages = 1
+    while True:
+        path = urlsplit(location).path
+        assert client.get(path).status_code == 200, path
+        step = re.search(r"/([a-z-]+)/$", path)[1]
+        overrides = dict(extra.get(step, {}))
+        if step in routing:
+            overrides["answer"] = routing[step]
+        response = client.post(path, step_data(step, overrides))
+        assert response.status_code == 302, (path, response.status_code)
+        pages += 2
+        location = response["Location"]
+        if step == "check":
+            return pages, urlsplit(location).path
