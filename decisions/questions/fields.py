@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from decisions.govuk import ConditionalQuestion, RevealingRadios
+from decisions.govuk import components
 from decisions.questions import law
 from decisions.questions.base import ANSWER_FIELD, Answer
 
@@ -58,7 +58,7 @@ def long_text(label: str, error: str, hint: str = "", required: bool = True, max
         help_text=hint,
         required=required,
         max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={
             "required": error,
             "max_length": f"{label.rstrip('?')} must be {max_length:,} characters or fewer",
@@ -161,18 +161,6 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.context = context or PageContext()
         self.adapt(self.context)
-        self.helper = page_form_helper()
-        self.helper.layout = self.build_layout()
-
-    def build_layout(self) -> Layout:
-        revealed = {
-            name
-            for radio, by_value in self.reveals.items()
-            if radio in self.fields
-            for names in by_value.values()
-            for name in names
-        }
-        return Layout(*(self.layout_field(name) for name in self.fields if name not in revealed))
 
     def adapt(self, context: PageContext) -> None:
         """Offer only what fits this draft (subclasses narrow their choices here)."""
@@ -182,33 +170,37 @@ class StepForm(forms.Form):
         """The first field is the page's question: its legend is the h1."""
         return self.legend_is_heading and next(iter(self.fields), None) == self.question_field
 
-    def layout_field(self, name: str):
-        field = self.fields[name]
-        first = name == next(iter(self.fields))
-        if isinstance(field.widget, forms.RadioSelect):
-            size, tag = (Size.LARGE, "h1") if first and self.is_question else (Size.MEDIUM, "")
-            if name in self.reveals:
-                return self.revealing_radios(name, size, tag)
-            if tag:
-                return Field.radios(name, legend_size=size, legend_tag=tag)
-            return Field.radios(name, legend_size=size)
-        if isinstance(field.widget, forms.Textarea):
-            if first and self.is_question:
-                return Field.textarea(name, label_size=Size.LARGE, label_tag="h1")
-            return Field.textarea(name, label_size=Size.SMALL)
-        if isinstance(field, DateInputField):
-            return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
-        return Field.text(name, label_size=Size.SMALL)
+    def govuk_fields(self) -> SafeString:
+        """The page's fields as GOV.UK components, follow-up fields under the choice they follow."""
+        revealed = {
+            name
+            for radio, by_value in self.reveals.items()
+            if radio in self.fields
+            for names in by_value.values()
+            for name in names
+        }
+        first = next(iter(self.fields), None)
+        return components.join(
+            self.render_field(name, heading=name == first and self.is_question)
+            for name in self.fields
+            if name not in revealed
+        )
 
-    def revealing_radios(self, name: str, size: str, tag: str) -> RevealingRadios:
-        choices = []
-        for choice in self.fields[name].choices:
-            shown = [f for f in self.reveals[name].get(str(choice[0]), ()) if f in self.fields]
-            label = choice[1]
-            choices.append(
-                ConditionalQuestion(label, *(self.layout_field(f) for f in shown)) if shown else label
+    def render_field(self, name: str, *, heading: bool = False) -> SafeString:
+        bound, field = self[name], self.fields[name]
+        if isinstance(field.widget, forms.RadioSelect):
+            reveals = {
+                value: components.join(self.render_field(f) for f in names if f in self.fields)
+                for value, names in self.reveals.get(name, {}).items()
+            }
+            return components.radios(
+                bound, legend_size="l" if heading else "m", heading=heading, reveals=reveals
             )
-        return RevealingRadios(name, *choices, legend_size=Size.for_legend(size), legend_tag=tag)
+        if isinstance(field.widget, forms.Textarea):
+            return components.textarea(bound, label_size="l" if heading else "s", heading=heading)
+        if isinstance(field, DateInputField):
+            return components.date_input(bound)
+        return components.text_input(bound)
 
     def narrow(self, name: str, allowed: set[str]) -> None:
         """Keep only the choices of a radio field that fit this draft."""
