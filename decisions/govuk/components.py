@@ -237,3 +237,14 @@ def date_input(bound: BoundField, *, legend_size: str = "s") -> SafeString:
 
 def join(parts: Iterable[SafeString]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (each part built with format_html)
+
+
+def hidden_inputs(form) -> SafeString:
+    """A form of hidden fields (the wizard's management form) as plain hidden inputs."""
+    return join(
+        format_html(
+            "<input{}>",
+            flatatt({"type": "hidden", "name": bound.html_name, "value": bound.value(), "id": bound.auto_id}),
+        )
+        for bound in form
+    )
