@@ -6,7 +6,8 @@ service's own database, pool and session settings (the bare project is bench/bar
 clients (threads in this process, keep-alive connections) each sign in as a practitioner in a
 team and walk whole routes of the default question set: one share, one do-not-share, and so on,
 GETting every page and POSTing its answers, up to the request that records the decision. The bare
-runs request the bare view as fast as they can.
+runs request the bare view as fast as they can. Every run starts with a VACUUM of the bench's
+database (the machine's PostgreSQL has autovacuum off; see ``bench.common.vacuum``).
 
 Printed for each run: page requests/s, p50/p95/p99 of the page requests (the recording request
 is timed apart), decisions/s and /proc/loadavg; at the end the median of the runs and the ratio
@@ -33,13 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import database_url as database_url_of  # noqa: E402
-from bench.common import loadavg  # noqa: E402
+from bench.common import loadavg, vacuum  # noqa: E402
 
 BENCH_DB = "perf_bench_wizard"
 PORT = 8731
 WARM_UP = 5.0
 SESSION_COOKIE = "__Host-sessionid"
 CSRF_COOKIE = "__Host-csrftoken"
+# Requests a bare client makes on one connection: about as many as a wizard walk (a share route
+# is 15 pages, each a GET and a POST, and the recording request).
+BARE_WALK = 30
 
 
 def server_env(database_url: str) -> dict:
@@ -157,13 +161,14 @@ def wizard_walk(browser: Browser, routing: dict, extra: dict) -> None:
 
 
 def bare_walk(browser: Browser) -> None:
-    for _ in range(10):
+    for _ in range(BARE_WALK):
         status, _, _ = browser.request("GET", "/bare/")
         assert status == 200, status
 
 
 def run(kind: str, jars: list[dict], seconds: float, database_url: str) -> dict:
     app = "sharing_wizard.wsgi" if kind == "wizard" else "bench.bare.wsgi"
+    vacuum(database_url)  # each run starts from the same tidy tables, whatever ran before it
     server = subprocess.Popen(  # noqa: S603 (this checkout's own gunicorn, fixed arguments)
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -195,9 +200,14 @@ def run(kind: str, jars: list[dict], seconds: float, database_url: str) -> dict:
         stop = measure_from + seconds
 
         def client(n: int) -> None:
-            browser = Browser(jars[n], stop, logs[n])
+            # A new connection for every walk. A gunicorn worker keeps the connections it accepts,
+            # and eight opened at once and kept for the whole run could all land on one of the two
+            # workers (seen: 8 and 0, halving that run's figure); a connection a walk lets the
+            # connections spread over the workers as a load balancer's would.
+            cookies = jars[n]
             walks = 0
             while True:
+                browser = Browser(cookies, stop, logs[n])
                 try:
                     if kind == "wizard":
                         path, extra = routing[(n + walks) % len(routing)]
@@ -208,7 +218,9 @@ def run(kind: str, jars: list[dict], seconds: float, database_url: str) -> dict:
                     return
                 except (AssertionError, OSError, http.client.HTTPException) as error:
                     errors.append(repr(error)[:200])
-                    browser = Browser(jars[n], stop, logs[n])
+                finally:
+                    browser.conn.close()
+                    cookies = browser.cookies
                 walks += 1
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(len(jars))]
