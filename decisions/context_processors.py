@@ -1,10 +1,8 @@
-import functools
 from dataclasses import dataclass
-
-from django.urls import get_script_prefix, reverse
 
 from decisions.models import Role
 from decisions.selectors import user_roles
+from decisions.templatetags.layout import link
 
 
 def roles(request) -> dict:
@@ -58,16 +56,10 @@ def navigation(request) -> dict:
         "service_navigation": [
             {
                 "label": item.label,
-                "url": _url(item.url_name, get_script_prefix()),
+                "url": link(item.url_name),  # reversed once a process
                 "current": view_name == item.url_name,
                 "active": view_name == item.url_name or view_name in item.also,
             }
             for item in menu
         ]
     }
-
-
-@functools.lru_cache(maxsize=256)
-def _url(url_name: str, script_prefix: str) -> str:
-    """A menu item's address, reversed once a process (for each prefix the app is served under)."""
-    return reverse(url_name)

@@ -4,7 +4,9 @@ import re
 from html import unescape as html_unescape
 
 import pytest
-from django.urls import reverse
+from django.templatetags.static import static
+from django.test import Client
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from decisions.models import Role
 from decisions.pages.context_processors import SERVICE_NAME
@@ -95,3 +97,43 @@ def test_every_page_title_ends_with_the_one_service_name(client, user_with):
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
         assert title.endswith(f" – {SERVICE_NAME}"), title
         assert f'govuk-header__service-name">{SERVICE_NAME}</a>' in html
+
+
+LAYOUT_FILES = ("govuk/govuk-frontend.min.css", "css/app.css", "js/init.js", "js/timeout-warning.js")
+LAYOUT_LINKS = ("home", "alerts:list", "accounts:account", "logout", "accessibility", "privacy", "cookies")
+
+
+def test_every_page_links_the_layouts_files_and_pages(client, user_with):
+    client.force_login(user_with(Role.MANAGER, Role.AUDITOR))
+    for url_name in ("decisions:my_decisions", "manager:queue", "audit:index"):
+        html = client.get(reverse(url_name)).content.decode()
+        for path in LAYOUT_FILES:
+            assert f'"{static(path)}"' in html, (url_name, path)
+        for name in LAYOUT_LINKS:
+            assert f'"{reverse(name)}"' in html, (url_name, name)
+
+
+def test_the_layout_follows_the_prefix_the_service_is_served_under(client, user_with):
+    client.force_login(user_with(Role.PRACTITIONER))
+    url = reverse("decisions:my_decisions")
+    client.get(url)  # the addresses without a prefix, worked out first
+    set_script_prefix("/safeguarding/")  # as the WSGI handler does for SCRIPT_NAME
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        clear_script_prefix()
+
+    assert 'href="/safeguarding/accessibility/"' in html
+    assert 'href="/safeguarding/decisions/"' in html  # the menu too
+    assert 'action="/safeguarding/sign-out/"' in html
+
+
+def test_a_page_rendered_without_the_requests_context_keeps_its_styles(db):
+    """Django renders the refused-form page (CSRF) with a plain context, no context processors."""
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "someone"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your form could not be sent" in html
+    assert f'href="{static("govuk/govuk-frontend.min.css")}"' in html
+    assert f'href="{reverse("accessibility")}"' in html

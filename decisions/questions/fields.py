@@ -24,12 +24,24 @@ NOT_SURE_CHOICE = (Answer.NOT_SURE, Answer.NOT_SURE.label)
 LONG_TEXT_MAX = 10_000
 
 
+class RadioField(forms.ChoiceField):
+    """A radio question. Each form gets its own copy of the field, as Django's fields do, but the
+    copies share the list of choices instead of deep-copying every choice and its hint on every
+    page: choices are never changed in place (``StepForm.narrow`` gives a field a new list)."""
+
+    widget = forms.RadioSelect
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = list(self._choices)
+        return result
+
+
 def radios(label: str, choices, error: str, hint: str = "", required: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(
+    return RadioField(
         label=label,
         help_text=hint,
         choices=choices,
-        widget=forms.RadioSelect,
         required=required,
         error_messages={"required": error, "invalid_choice": error},
     )
