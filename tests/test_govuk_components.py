@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from decisions.questions import pages
 from decisions.questions.base import Step
 from tests.paths import SETS
 from tests.test_wizard import use_question_set, wizard_url
@@ -176,3 +177,15 @@ def test_a_chosen_answer_stays_chosen_and_its_follow_up_is_revealed_under_it(pra
     assert html.index(f'id="{reveal}"') < html.index('name="purpose-purpose"') < html.index('value="no"')
     assert "Select the purpose" in html
     assert wizard_url(url, Step.PURPOSE) == url
+
+
+def test_narrowing_one_pages_choices_leaves_every_other_copy_of_the_page_alone():
+    first, second = pages.PurposeForm(prefix=Step.PURPOSE), pages.PurposeForm(prefix=Step.PURPOSE)
+
+    first.narrow("answer", {"no"})
+    first.fields["purpose"].choices.clear()
+
+    assert [value for value, _ in first.fields["answer"].choices] == ["no"]
+    assert [value for value, _ in second.fields["answer"].choices] == ["yes", "no", "not-sure"]
+    assert len(second.fields["purpose"].choices) == 4
+    assert len(pages.PurposeForm.base_fields["purpose"].choices) == 4
