@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -24,12 +25,20 @@ NOT_SURE_CHOICE = (Answer.NOT_SURE, Answer.NOT_SURE.label)
 LONG_TEXT_MAX = 10_000
 
 
-class RadioField(forms.ChoiceField):
-    """A radio question. Each form gets its own copy of the field, as Django's fields do, but the
-    copies share the list of choices instead of deep-copying every choice and its hint on every
-    page: choices are never changed in place (``StepForm.narrow`` gives a field a new list)."""
+class RadioWidget(forms.RadioSelect):
+    """Radios whose copy for each form shares the list of choices. Django's copies it and
+    normalises every choice again on every page; the question pages are rendered from the field's
+    choices (``decisions.govuk.components``), and a page narrows them by giving the field a new
+    list (``StepForm.narrow``), never by changing one in place."""
 
-    widget = forms.RadioSelect
+    __deepcopy__ = forms.Widget.__deepcopy__
+
+
+class RadioField(forms.ChoiceField):
+    """A radio question whose copy for each form shares its choices (see ``RadioWidget``) instead
+    of deep-copying every choice and its hint on every page."""
+
+    widget = RadioWidget
 
     def __deepcopy__(self, memo):
         result = forms.Field.__deepcopy__(self, memo)
@@ -91,10 +100,23 @@ def page_form_helper() -> FormHelper:
     return helper
 
 
+class DateWidget(DateInputWidget):
+    """The day, month and year inputs, shared by every copy of the field: the question pages
+    render the parts themselves (``decisions.govuk.components.date_input``) and nothing changes
+    them, so each form's copy need not deep-copy them (and their translatable labels)."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Widget.__deepcopy__(self, memo)
+        result.widgets = list(self.widgets)
+        return result
+
+
 class RealDateField(DateInputField):
     """The GOV.UK date input: "Enter a real date", a four-figure year, nothing before 1900.
 
-    Every part asks for a numeric keypad (templates/gds/widgets/date.html)."""
+    Every part asks for a numeric keypad (``decisions.govuk.components.date_input``)."""
+
+    widget = DateWidget
 
     def compress(self, data_list):
         if data_list and len(data_list) == 3 and data_list[2] and len(str(data_list[2]).strip()) != 4:
