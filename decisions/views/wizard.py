@@ -51,7 +51,7 @@ class DecisionWizard(NamedUrlWizardView):
         self.form_list = OrderedDict(self.question_set.forms)
         self.condition_dict = {step: shown_when_on_route(step) for step in self.question_set.forms}
         self.context = services.draft_context(self.draft)
-        self._routing_cache = self._result_cache = None
+        self._routing_cache = self._result_cache = self._page_context_cache = None
         return super().dispatch(request, *args, **kwargs)
 
     def routing(self) -> dict[str, str]:
@@ -83,14 +83,22 @@ class DecisionWizard(NamedUrlWizardView):
         return self._result_cache[1]
 
     def page_context(self) -> PageContext:
-        result = self.result()
-        return PageContext(
-            law_context=self.question_set.law_context(on_route(self.routing(), result.route), self.context),
-            emergency=result.emergency,
-            significant_harm=result.significant_harm,
-            basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
-            policy_document_url=LocalSettings.load().appropriate_policy_document_url,
-        )
+        """What the pages need to know about the draft, worked out once for each set of answers
+        (every form built in a request asks: one on a question page, every page's on "check your
+        answers" and when the decision is recorded)."""
+        version = self.storage.version
+        if self._page_context_cache is None or self._page_context_cache[0] != version:
+            result = self.result()
+            answered = on_route(self.routing(), result.route)
+            context = PageContext(
+                law_context=self.question_set.law_context(answered, self.context),
+                emergency=result.emergency,
+                significant_harm=result.significant_harm,
+                basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
+                policy_document_url=LocalSettings.load().appropriate_policy_document_url,
+            )
+            self._page_context_cache = (version, context)
+        return self._page_context_cache[1]
 
     def get_step_url(self, step):
         return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
