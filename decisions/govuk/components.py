@@ -13,13 +13,26 @@ markup; the answers and choices are escaped.
 """
 
 from collections.abc import Iterable
+from html import escape
 
 from django.forms import BoundField
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 SIZES = ("s", "m", "l", "xl")
+
+
+def attributes(attrs: dict) -> SafeString:
+    """A tag's attributes, each value escaped: ``True`` gives a bare attribute, ``False`` or
+    ``None`` none. (Django's ``flatatt`` does the same with a ``format_html`` for each attribute,
+    which was a tenth of these components' time.)"""
+    return mark_safe(  # noqa: S308 (every value escaped; the names are the service's own)
+        "".join(
+            f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False and value is not None
+        )
+    )
 
 
 def _size(kind: str, size: str) -> str:
@@ -68,7 +81,7 @@ def fieldset(bound: BoundField, content: SafeString, *, legend_size: str, headin
     return format_html(
         '<fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend{}">{}</legend>{}{}'
         "</fieldset>",
-        flatatt({"aria-describedby": described_by}) if described_by else "",
+        attributes({"aria-describedby": described_by}) if described_by else "",
         _size("fieldset__legend", legend_size),
         label,
         hint_and_errors(bound),
@@ -109,7 +122,7 @@ def _radio_item(name: str, number: int, choice, current: str, revealed: SafeStri
     item = format_html(
         '<div class="govuk-radios__item"><input{}>'
         '<label class="govuk-label govuk-radios__label" for="{}">{}</label>{}</div>',
-        flatatt(attrs),
+        attributes(attrs),
         input_id,
         label,
         format_html('<div id="{}_hint" class="govuk-hint govuk-radios__hint">{}</div>', input_id, hint)
@@ -164,7 +177,7 @@ def text_input(bound: BoundField, *, label_size: str = "s") -> SafeString:
             _label(bound, label_size, False),
             hint_and_errors(bound),
             getattr(bound.field.widget, "input_type", "text"),
-            flatatt(attrs),
+            attributes(attrs),
         ),
     )
 
@@ -180,7 +193,7 @@ def textarea(bound: BoundField, *, label_size: str = "s", heading: bool = False)
             "{}{}<textarea{}>\n{}</textarea>",
             _label(bound, label_size, heading),
             hint_and_errors(bound),
-            flatatt(attrs),
+            attributes(attrs),
             "" if value is None else str(value),
         ),
     )
@@ -224,7 +237,7 @@ def date_input(bound: BoundField, *, legend_size: str = "s") -> SafeString:
                 '<label class="govuk-label govuk-date-input__label" for="{}">{}</label><input{}></div></div>',
                 attrs["id"],
                 label,
-                flatatt({k: v for k, v in attrs.items() if v is not None}),
+                attributes(attrs),
             )
         )
     content = format_html(
@@ -244,7 +257,9 @@ def hidden_inputs(form) -> SafeString:
     return join(
         format_html(
             "<input{}>",
-            flatatt({"type": "hidden", "name": bound.html_name, "value": bound.value(), "id": bound.auto_id}),
+            attributes(
+                {"type": "hidden", "name": bound.html_name, "value": bound.value(), "id": bound.auto_id}
+            ),
         )
         for bound in form
     )
