@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from decisions import rows
 from decisions.models import Decision, Draft, LocalSettings, Role
 from decisions.questions.base import Outcome
 
@@ -69,14 +70,14 @@ def draft_cutoff(
 def draft_of(user: AbstractBaseUser, draft_id) -> Draft | None:
     """One of the user's own unexpired drafts (``drafts_of``), by id, or None.
 
-    Read on every wizard page, so in plain SQL: building the same query with the ORM cost more
-    of the page's time than running it (bench/profile_wizard.py)."""
+    Read on every wizard page, so in plain SQL (``decisions.rows``): building the same query with
+    the ORM cost more of the page's time than running it (bench/profile_wizard.py)."""
     cutoff = draft_cutoff()
-    drafts = Draft.objects.raw(
+    return rows.one(
+        Draft,
         f"SELECT * FROM {Draft._meta.db_table} WHERE id = %s AND author_id = %s AND updated_at >= %s",  # noqa: S608 (a table name from the model)
         [draft_id, user.pk, cutoff],
     )
-    return next(iter(drafts), None)
 
 
 def my_decisions(user: AbstractBaseUser) -> dict:

@@ -14,16 +14,16 @@ from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from decisions import settings_cache
+from decisions import rows, settings_cache
 from decisions.alerts.models import Notification
 
 
 def signed_in_user(user_id):
     """The user with their roles, team membership, authenticator and the settings' version.
 
-    Read on every page, so in plain SQL: building the same query with the ORM cost more of a
-    page's time than running it (bench/profile_wizard.py)."""
-    user = next(iter(get_user_model()._default_manager.raw(_user_sql(), [user_id])), None)
+    Read on every page, so in plain SQL (``decisions.rows``): building the same query with the
+    ORM cost more of a page's time than running it (bench/profile_wizard.py)."""
+    user = rows.one(get_user_model(), _user_sql(), [user_id])
     if user is None:
         return None
     user._roles = frozenset(user._role_names)
