@@ -128,8 +128,8 @@ def test_the_layout_follows_the_prefix_the_service_is_served_under(client, user_
     assert 'action="/safeguarding/sign-out/"' in html
 
 
-def test_a_page_rendered_without_the_requests_context_keeps_its_styles(db):
-    """Django renders the refused-form page (CSRF) with a plain context, no context processors."""
+def test_the_refused_form_page_keeps_the_layouts_files_and_links(db):
+    """A page Django renders itself, outside any of the service's views (CSRF failure)."""
     response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "someone"})
 
     assert response.status_code == 403

@@ -5,8 +5,8 @@ The layout (templates/base.html) names the same files and addresses on every pag
 ``{% static %}`` and ``{% url %}`` tags they were a twentieth of a question page's CPU (py-spy on
 the bench's gunicorn workers). These give the same answers from a per-process cache: a file's
 URL for each static URL setting, an address for each prefix the app is served under. Like the
-tags they replace they need no request, so pages rendered without one (Django's 400 page) keep
-their styles. For addresses with arguments, keep using ``{% url %}``.
+tags they replace they need nothing from the context, so a template rendered without a request
+still gets them. For addresses with arguments, keep using ``{% url %}``.
 """
 
 import functools
