@@ -36,6 +36,16 @@ def attributes(attrs: dict) -> SafeString:
     )
 
 
+def choice_id(html_name: str, number: int) -> str:
+    """The id of a field's ``number``th radio or checkbox, counted from 1."""
+    return f"id_{html_name}_{number}"
+
+
+def part_id(widget_id: str, index: int) -> str:
+    """The id of a date input's part: 0 the day, 1 the month, 2 the year."""
+    return f"{widget_id}_{index}"
+
+
 def _size(kind: str, size: str) -> str:
     return f" govuk-{kind}--{size}" if size in SIZES else ""
 
@@ -82,7 +92,7 @@ def fieldset(bound: BoundField, content: SafeString, *, legend_size: str, headin
     return format_html(
         '<fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend{}">{}</legend>{}{}'
         "</fieldset>",
-        attributes({"aria-describedby": described_by}) if described_by else "",
+        attributes({"aria-describedby": described_by or None}),
         _size("fieldset__legend", legend_size),
         label,
         hint_and_errors(bound),
@@ -100,7 +110,8 @@ def radios(
     """GOV.UK radios. ``reveals`` maps a choice's value to the fields shown under it when it is
     chosen (the conditional reveal; without JavaScript they are always shown)."""
     reveals = reveals or {}
-    current = "" if bound.value() is None else str(bound.value())
+    value = bound.value()
+    current = "" if value is None else str(value)
     items = join(
         _radio_item(bound.html_name, number, choice, current, reveals.get(str(choice[0])))
         for number, choice in enumerate(bound.field.choices, start=1)
@@ -111,7 +122,8 @@ def radios(
 
 def _radio_item(name: str, number: int, choice, current: str, revealed: SafeString | None) -> SafeString:
     value, label = str(choice[0]), choice[1]
-    input_id = f"id_{name}_{number}"
+    input_id = choice_id(name, number)
+    reveal_id = f"conditional_{name}_{number}"
     hint = getattr(choice, "hint", "")
     divider = getattr(choice, "divider", "")
     attrs = {"type": "radio", "name": name, "class": "govuk-radios__input", "id": input_id, "value": value}
@@ -119,7 +131,7 @@ def _radio_item(name: str, number: int, choice, current: str, revealed: SafeStri
     if hint:
         attrs["aria-describedby"] = f"{input_id}_hint"
     if revealed:
-        attrs["data-aria-controls"] = f"conditional_{name}_{number}"
+        attrs["data-aria-controls"] = reveal_id
     item = format_html(
         '<div class="govuk-radios__item"><input{}>'
         '<label class="govuk-label govuk-radios__label" for="{}">{}</label>{}</div>',
@@ -133,7 +145,7 @@ def _radio_item(name: str, number: int, choice, current: str, revealed: SafeStri
     if revealed:
         item += format_html(
             '<div class="govuk-radios__conditional govuk-radios__conditional--hidden" id="{}">{}</div>',
-            f"conditional_{name}_{number}",
+            reveal_id,
             revealed,
         )
     if divider:
@@ -228,7 +240,7 @@ def date_input(bound: BoundField, *, legend_size: str = "s") -> SafeString:
             "class": f"govuk-input govuk-date-input__input {width}"
             + (" govuk-input--error" if marked else ""),
             "aria-invalid": "true" if marked else None,
-            "id": f"{bound.auto_id}_{index}",
+            "id": part_id(bound.auto_id, index),
         }
         if part_value not in (None, ""):
             attrs["value"] = str(part_value)
@@ -241,11 +253,7 @@ def date_input(bound: BoundField, *, legend_size: str = "s") -> SafeString:
                 attributes(attrs),
             )
         )
-    content = format_html(
-        '<div class="govuk-date-input" id="{}">{}</div>',
-        bound.auto_id,
-        mark_safe("".join(items)),  # noqa: S308 (built with format_html)
-    )
+    content = format_html('<div class="govuk-date-input" id="{}">{}</div>', bound.auto_id, join(items))
     return form_group(bound, fieldset(bound, content, legend_size=legend_size, heading=False))
 
 

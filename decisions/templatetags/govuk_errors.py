@@ -14,6 +14,8 @@ must point at an input. These filters return that input's id.
 
 from django import forms, template
 
+from decisions.govuk.components import choice_id, part_id
+
 register = template.Library()
 
 
@@ -38,10 +40,10 @@ def error_target_id(bound_field):
             return bound_field.auto_id or ""
         # Same expression as radio_item.html / checkboxes.html (html_name includes any
         # form prefix, e.g. "purpose-answer" -> "id_purpose-answer_1").
-        return f"id_{bound_field.html_name}_1"
+        return choice_id(bound_field.html_name, 1)
     if isinstance(bound_field.field.widget, forms.MultiWidget):
         widget_id = _widget_id(bound_field)
-        return f"{widget_id}_0" if widget_id else ""
+        return part_id(widget_id, 0) if widget_id else ""
     return bound_field.id_for_label or bound_field.auto_id or ""
 
 
@@ -65,7 +67,7 @@ def error_links(bound_field):
             # survives from an earlier clean of the same field instance).
             sub_errors = [e for e in sub_errors if e in bound_field.errors]
             if sub_errors:
-                links.setdefault(f"{widget_id}_{idx}", []).extend(sub_errors)
+                links.setdefault(part_id(widget_id, idx), []).extend(sub_errors)
                 seen.extend(sub_errors)
     target = error_target_id(bound_field)
     for error in bound_field.errors:

@@ -51,18 +51,26 @@ class DecisionWizard(NamedUrlWizardView):
         self.form_list = OrderedDict(self.question_set.forms)
         self.condition_dict = {step: shown_when_on_route(step) for step in self.question_set.forms}
         self.context = services.draft_context(self.draft)
-        self._routing_cache = self._result_cache = self._page_context_cache = None
+        self._answers_cache = {}
         return super().dispatch(request, *args, **kwargs)
 
-    def routing(self) -> dict[str, str]:
-        """The stored answers that decide the route.
+    def _per_answers(self, name: str, compute):
+        """``compute()``, kept until an answer is stored (``DraftStorage.version``): the route and
+        what follows from it are asked for many times a request (every page's condition, every
+        form built), and change only with the answers."""
+        version = self.storage.version
+        cached = self._answers_cache.get(name)
+        if cached is None or cached[0] != version:
+            cached = self._answers_cache[name] = (version, compute())
+        return cached[1]
 
-        Read from the stored lists directly, as ``MultiValueDict.get`` would (the last value; an
-        empty list is no answer), without building a ``MultiValueDict`` for each page's condition,
-        and kept until an answer is stored (every page's condition asks, many times a request).
-        """
-        if self._routing_cache is not None and self._routing_cache[0] == self.storage.version:
-            return dict(self._routing_cache[1])
+    def routing(self) -> dict[str, str]:
+        """The stored answers that decide the route."""
+        return dict(self._per_answers("routing", self._stored_routing))
+
+    def _stored_routing(self) -> dict[str, str]:
+        """Read from the stored lists directly, as ``MultiValueDict.get`` would (the last value; an
+        empty list is no answer), without building a ``MultiValueDict`` for each page's condition."""
         stored = self.storage.data[self.storage.step_data_key]
         answers = {}
         for step in self.question_set.routing_steps():
@@ -72,33 +80,26 @@ class DecisionWizard(NamedUrlWizardView):
                 if isinstance(value, list):
                     value = value[-1] if value else None
                 answers[step] = value
-        self._routing_cache = (self.storage.version, answers)
-        return dict(answers)
+        return answers
 
     def result(self) -> Result:
-        """The route for the answers stored so far, computed once for each set of answers."""
-        version = self.storage.version
-        if self._result_cache is None or self._result_cache[0] != version:
-            self._result_cache = (version, evaluate(self.question_set, self.routing(), self.context))
-        return self._result_cache[1]
+        """The route for the answers stored so far."""
+        return self._per_answers("result", lambda: evaluate(self.question_set, self.routing(), self.context))
 
     def page_context(self) -> PageContext:
-        """What the pages need to know about the draft, worked out once for each set of answers
-        (every form built in a request asks: one on a question page, every page's on "check your
-        answers" and when the decision is recorded)."""
-        version = self.storage.version
-        if self._page_context_cache is None or self._page_context_cache[0] != version:
-            result = self.result()
-            answered = on_route(self.routing(), result.route)
-            context = PageContext(
-                law_context=self.question_set.law_context(answered, self.context),
-                emergency=result.emergency,
-                significant_harm=result.significant_harm,
-                basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
-                policy_document_url=LocalSettings.load().appropriate_policy_document_url,
-            )
-            self._page_context_cache = (version, context)
-        return self._page_context_cache[1]
+        """What the pages need to know about the draft (every form built in a request asks: one on
+        a question page, every page's on "check your answers" and when the decision is recorded)."""
+        return self._per_answers("page_context", self._page_context)
+
+    def _page_context(self) -> PageContext:
+        result = self.result()
+        return PageContext(
+            law_context=self.question_set.law_context(on_route(self.routing(), result.route), self.context),
+            emergency=result.emergency,
+            significant_harm=result.significant_harm,
+            basis_can_end=Step.LAWFUL_BASIS in result.questions_asked,
+            policy_document_url=LocalSettings.load().appropriate_policy_document_url,
+        )
 
     def get_step_url(self, step):
         return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
