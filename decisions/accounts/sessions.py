@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.functional import LazyObject, empty
 
 SIGNED_IN_AT = "signed_in_at"
 SIGNED_OUT_REASON = "signed_out_reason"
@@ -48,6 +49,18 @@ def stamp_sign_in(sender, request, user, **kwargs) -> None:
         request.session[SIGNED_IN_AT] = request.session[REFRESHED_AT] = time.time()
 
 
+def loaded(user):
+    """The user itself, out of the lazy wrappers that Django's and django-otp's middleware put it
+    in. Every page needs the user (every page needs sign-in), so the laziness saves nothing,
+    and each use of a wrapped user's attribute went through both wrappers: a twentieth of a
+    question page's CPU (py-spy on bench/bench_wizard.py's gunicorn workers)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class SessionLifetimeMiddleware:
     """Sign out anyone whose sign-in is older than ``SESSION_ABSOLUTE_AGE`` seconds; start the
     idle time of anyone else again (``refresh``)."""
@@ -56,6 +69,7 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.user = loaded(request.user)
         if request.user.is_authenticated:
             signed_in_at = request.session.setdefault(SIGNED_IN_AT, time.time())
             if time.time() - signed_in_at > settings.SESSION_ABSOLUTE_AGE:

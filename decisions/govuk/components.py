@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from html import escape
 
 from django.forms import BoundField
+from django.template.defaultfilters import lower
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -271,4 +272,43 @@ def hidden_inputs(form) -> SafeString:
             ),
         )
         for bound in form
+    )
+
+
+def summary_lists(sections: Iterable[dict]) -> SafeString:
+    """The answers on "check your answers" and the rationale page (``decisions.answers.summary``):
+    for each page, its title and a GOV.UK summary list of its questions and answers, with a
+    "Change" link on each row when the section has a ``change_url``.
+
+    As a template's loops these were two fifths of the CPU of the pages that show them (a
+    summary has 10 to 30 rows). Labels are the service's own text and answers the
+    practitioner's; both are escaped unless already marked safe, as the template did."""
+    return join(_summary_section(section) for section in sections)
+
+
+def _summary_section(section: dict) -> SafeString:
+    change_url = section.get("change_url")
+    row_class = "govuk-summary-list__row" + ("" if change_url else " govuk-summary-list__row--no-actions")
+    rows = join(
+        format_html(
+            '<div class="{}"><dt class="govuk-summary-list__key">{}</dt>'
+            '<dd class="govuk-summary-list__value app-preserve-lines">{}</dd>{}</div>',
+            row_class,
+            label,
+            value,
+            format_html(
+                '<dd class="govuk-summary-list__actions"><a class="govuk-link" href="{}">Change'
+                '<span class="govuk-visually-hidden"> {}</span></a></dd>',
+                change_url,
+                lower(label),
+            )
+            if change_url
+            else "",
+        )
+        for label, value in section["rows"]
+    )
+    return format_html(
+        '<h2 class="govuk-heading-m">{}</h2><dl class="govuk-summary-list govuk-!-margin-bottom-9">{}</dl>',
+        section["title"],
+        rows,
     )

@@ -7,3 +7,4 @@ from decisions.govuk import components
 register = template.Library()
 
 register.filter("hidden_inputs", components.hidden_inputs)
+register.filter("summary_lists", components.summary_lists)

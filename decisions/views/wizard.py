@@ -1,11 +1,12 @@
 """The decision wizard: one question per page, answers kept in a server-side draft."""
 
+import functools
 from collections import OrderedDict
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.datastructures import MultiValueDict
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, normalize_name
@@ -18,6 +19,14 @@ from decisions.models import Decision, LocalSettings
 from decisions.questions import registry
 from decisions.questions.base import ANSWER_FIELD, Result, Step, evaluate, on_route
 from decisions.questions.fields import PageContext
+
+
+@functools.lru_cache(maxsize=4096)
+def _step_url(url_name: str, draft_id, step: str, script_prefix: str) -> str:
+    """A page's address, kept for the drafts in use: each request asks for one or two (the back
+    link, the next page) and "check your answers" for every page's, and ``reverse`` was a
+    twentieth of a question page's CPU (py-spy on bench/bench_wizard.py's gunicorn workers)."""
+    return reverse(url_name, kwargs={"draft_id": draft_id, "step": step})
 
 
 def shown_when_on_route(step: Step):
@@ -102,7 +111,7 @@ class DecisionWizard(NamedUrlWizardView):
         )
 
     def get_step_url(self, step):
-        return reverse(self.url_name, kwargs={"draft_id": self.draft.pk, "step": step})
+        return _step_url(self.url_name, self.draft.pk, step, get_script_prefix())
 
     def get_form_kwargs(self, step=None):
         return {"context": self.page_context()}
