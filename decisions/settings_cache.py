@@ -45,7 +45,7 @@ def load(model):
     version = _request_version.get(None)
     cached = _cached
     if version is not None and cached is not None and cached[0] == version:
-        return copy.copy(cached[1])
+        return _copy(cached[1])
     obj = model.objects.annotate(_version=RawSQL(VERSION, ()))  # noqa: S611 (constant SQL)
     obj = obj.filter(pk=1).first()
     if obj is None:
@@ -53,6 +53,17 @@ def load(model):
         return obj  # just made: its version is read next time
     _cached = (obj._version, obj)
     return copy.copy(obj)
+
+
+def _copy(obj):
+    """What ``copy.copy`` makes of a model instance (Django's ``Model.__getstate__``: its own
+    ``_state`` and cache of related objects), without the pickling protocol ``copy.copy`` goes
+    through for a model: 17 µs a copy against 3, for a row read three or four times a page."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    new._state = copy.copy(obj._state)
+    new._state.fields_cache = obj._state.fields_cache.copy()
+    return new
 
 
 def forget(**kwargs) -> None:

@@ -80,3 +80,25 @@ def test_a_change_to_the_local_settings_shows_on_the_next_page(practitioner_clie
     page = practitioner_client.get(reverse("privacy")).content.decode()
 
     assert "Better care phone line" in page
+
+
+def test_each_page_gets_a_copy_of_the_kept_settings_of_its_own(db):
+    """A page that changes its copy of the settings (without saving) changes nothing for the
+    next page or person."""
+    from decisions import settings_cache
+
+    settings_cache.forget()
+    LocalSettings.load()  # outside a request: read from the database, and kept
+    settings_cache.note_version(settings_cache._cached[0])  # as the user's query does in a request
+    try:
+        mine = LocalSettings.load()
+        mine.organisation_name = "Changed by one page"
+        mine._state.fields_cache["spoilt"] = True
+        theirs = LocalSettings.load()
+    finally:
+        settings_cache.note_version(None)
+
+    assert theirs is not mine
+    assert theirs.organisation_name != "Changed by one page"
+    assert "spoilt" not in theirs._state.fields_cache
+    assert theirs.pk == mine.pk and not theirs._state.adding and theirs._state.db == "default"
