@@ -14,6 +14,8 @@ Environment variables:
     TWO_FACTOR_PRACTITIONERS  "true": practitioners with a local account need two-factor too.
     SIGN_IN_ADDRESS_LIMIT Failed sign-ins from one address before it must wait (default 10).
     DATABASE_REPLICA_URL  Optional streaming replica for exports, the verifier, dashboards (below).
+    DATABASE_PREPARED_STATEMENTS  "false" behind a pooler that cannot keep prepared statements
+                          (PgBouncer in transaction mode before 1.21); default true (below).
     EMAIL_*, DEFAULT_FROM_EMAIL, SERVICE_URL, ALERTS_*  Alert and password reset emails (see "Alerts" below).
 """
 
@@ -132,6 +134,15 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES["default"].setdefault("OPTIONS", {})
+# Statements go to PostgreSQL with their parameters apart (server-side binding), and psycopg
+# prepares those a connection runs often (5 times), so PostgreSQL plans them once a connection
+# instead of on every run: the signed-in user's query cost PostgreSQL 840 µs of CPU each page,
+# 180 µs prepared (docs/performance.md). Set DATABASE_PREPARED_STATEMENTS=false behind a pooler
+# in transaction mode that cannot keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements); the connections then bind on the client, as Django does by default.
+if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if env_bool("DATABASE_POOL", True):
     DATABASES["default"]["ENGINE"] = "sharing_wizard.postgresql"  # Django's, recovering from restarts
     DATABASES["default"]["OPTIONS"]["pool"] = {
@@ -252,7 +263,12 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# One language, British English: dates and numbers still come from Django's en_GB formats
+# (LANGUAGE_CODE), and Django's en_GB messages are its English ones. Without the translation
+# machinery every gettext and get_language (a form's label suffix and messages, each date shown)
+# is a plain lookup instead of a per-request one: 2-3% of a wizard page's CPU (py-spy on
+# bench/bench_wizard.py's gunicorn workers).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -102,3 +102,26 @@ def test_each_page_gets_a_copy_of_the_kept_settings_of_its_own(db):
     assert theirs.organisation_name != "Changed by one page"
     assert "spoilt" not in theirs._state.fields_cache
     assert theirs.pk == mine.pk and not theirs._state.adding and theirs._state.db == "default"
+
+
+def test_the_reads_every_page_makes_are_prepared_and_outlive_a_new_column(practitioner_client):
+    """PostgreSQL plans the session, user and draft reads once a connection (prepared statements,
+    settings.DATABASE_PREPARED_STATEMENTS), and a column added meanwhile, as by a migration run
+    while the app servers are up, does not break the statements already prepared (PostgreSQL
+    refuses to run a prepared ``SELECT *`` whose columns changed; psycopg prepares it again)."""
+    url = start_draft(practitioner_client)
+    for _ in range(8):
+        assert practitioner_client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FROM django_session" in statement for statement in prepared)
+    assert any("_role_names" in statement for statement in prepared)
+    assert any("FROM decisions_draft WHERE id" in statement for statement in prepared)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred checks
+        cursor.execute("ALTER TABLE decisions_draft ADD COLUMN added_later integer")
+        cursor.execute("ALTER TABLE auth_user ADD COLUMN added_later integer")
+
+    assert practitioner_client.get(url).status_code == 200
