@@ -1,6 +1,7 @@
 """Where a wizard page's time goes: walk whole routes in-process (Django's test client, DEBUG off,
-production settings as bench_wizard.py serves them) under cProfile, and print the CPU time a page
-and the functions that take it. Not run by pytest; a tool for finding what to make faster.
+production settings as bench_wizard.py serves them) under cProfile, and print the CPU time a page,
+the functions that take it and, when PostgreSQL runs on this machine, the CPU its backend spent
+on the pages (from /proc). Not run by pytest; a tool for finding what to make faster.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/profile_wizard.py [--walks 20] [--top 40]
@@ -28,6 +29,21 @@ def walk(client, routing: dict, extra: dict) -> int:
     return pages
 
 
+def database_cpu() -> float | None:
+    """Seconds of CPU the PostgreSQL backend serving this process has used, read from /proc when
+    the server runs on this machine (None when it does not): what the pages cost the database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--walks", type=int, default=20)
@@ -48,6 +64,7 @@ def main() -> None:
     walk(client, *pairs[0])  # warm: imports, templates, caches
     profile = cProfile.Profile()
     pages = 0
+    database = database_cpu()
     started, cpu = time.perf_counter(), time.process_time()
     if not args.no_profile:
         profile.enable()
@@ -55,8 +72,11 @@ def main() -> None:
         pages += walk(client, *pairs[n % len(pairs)])
     profile.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = database_cpu()
     how = "unprofiled" if args.no_profile else "profiled"
     print(f"{pages} pages: {1000 * wall / pages:.1f} ms wall, {1000 * cpu / pages:.1f} ms CPU a page ({how})")
+    if database is not None and after is not None:
+        print(f"PostgreSQL: {1000 * (after - database) / pages:.2f} ms of its CPU a page")
     print(f"load average {loadavg()}")
     if args.no_profile:
         return
