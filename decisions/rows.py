@@ -20,10 +20,11 @@ M = TypeVar("M", bound=Model)
 
 def one(model: type[M], sql: str, params) -> M | None:
     """The first row ``sql`` returns as an instance of ``model``, or None. Read from the database
-    the router gives for reading ``model``, as ``model.objects.raw(sql, params)`` would."""
+    the router gives for reading ``model``, as ``model.objects.raw(sql, params)`` would. The
+    statement is prepared: keep to statements that find rows by key, whose one plan fits all."""
     using = router.db_for_read(model)
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with connection.prepared_cursor() as cursor:  # planned once a connection (sharing_wizard.postgresql)
         cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:

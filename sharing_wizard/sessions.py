@@ -8,7 +8,8 @@ logged-out user: drop it and save once more on a fresh one. A second failure goe
 database error itself, which ``decisions.views.errors.server_error`` answers with a 503 page.
 
 Every page reads the session: the read is one plain SQL statement instead of an ORM query, whose
-building cost more of a page's time than running it (bench/profile_wizard.py).
+building cost more of a page's time than running it (bench/profile_wizard.py), and it is prepared
+(planned once a connection: sharing_wizard.postgresql).
 """
 
 from django.contrib.sessions.backends import db
@@ -26,7 +27,7 @@ class SessionStore(db.SessionStore):
             return None
         model = self.model
         sql = f"SELECT session_data FROM {model._meta.db_table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608 (a table name from the model)
-        with connections[router.db_for_read(model)].cursor() as cursor:
+        with connections[router.db_for_read(model)].prepared_cursor() as cursor:
             cursor.execute(sql, [self.session_key, timezone.now()])
             row = cursor.fetchone()
         if row is None:

@@ -134,17 +134,18 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 DATABASES["default"].setdefault("OPTIONS", {})
-# Statements go to PostgreSQL with their parameters apart (server-side binding), and psycopg
-# prepares those a connection runs often (5 times), so PostgreSQL plans them once a connection
-# instead of on every run: the signed-in user's query cost PostgreSQL 840 µs of CPU each page,
-# 180 µs prepared (docs/performance.md). Set DATABASE_PREPARED_STATEMENTS=false behind a pooler
-# in transaction mode that cannot keep prepared statements (PgBouncer before 1.21, or without
-# max_prepared_statements); the connections then bind on the client, as Django does by default.
+# Django's backend, recovering at once from a database restart (sharing_wizard/postgresql).
+DATABASES["default"]["ENGINE"] = "sharing_wizard.postgresql"
+# The few statements every page runs (the session, user and draft, found by key) are prepared, so
+# PostgreSQL plans them once a connection instead of on every page: the signed-in user's query
+# cost PostgreSQL 680 µs of CPU each page, 150 µs prepared (bench/bench_statements.py). Nothing
+# else is prepared automatically (the huge threshold): a prepared statement's generic plan does
+# not fit queries whose best plan depends on their values. Set DATABASE_PREPARED_STATEMENTS=false
+# behind a pooler in transaction mode that cannot keep prepared statements (PgBouncer before
+# 1.21, or without max_prepared_statements).
 if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 if env_bool("DATABASE_POOL", True):
-    DATABASES["default"]["ENGINE"] = "sharing_wizard.postgresql"  # Django's, recovering from restarts
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
