@@ -24,23 +24,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_wizard import BENCH_DB, SESSION_COOKIE, prepare, server_env  # noqa: E402
-from bench.common import database_url, loadavg  # noqa: E402
-
-
-def backend_cpu(conn) -> float:
-    pid = conn.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from bench.common import backend_cpu, database_url, loadavg  # noqa: E402
 
 
 def measure(conn, sql: str, params: list, repeat: int) -> tuple[float, float]:
     """(backend CPU, wall) in µs a statement, over ``repeat`` runs after a warm-up."""
     for _ in range(10):
         conn.execute(sql, params)
-    cpu, wall = backend_cpu(conn), time.perf_counter()
+    pid = conn.info.backend_pid
+    cpu, wall = backend_cpu(pid), time.perf_counter()
     for _ in range(repeat):
         conn.execute(sql, params)
-    return 1e6 * (backend_cpu(conn) - cpu) / repeat, 1e6 * (time.perf_counter() - wall) / repeat
+    return 1e6 * (backend_cpu(pid) - cpu) / repeat, 1e6 * (time.perf_counter() - wall) / repeat
 
 
 def medians(measures: list[tuple[float, float]]) -> tuple[float, float]:
@@ -62,25 +57,26 @@ def main() -> None:
 
     import psycopg
     from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
     from django.utils import timezone
     from psycopg.types.json import Jsonb
 
     from decisions.accounts.backends import _user_sql
     from decisions.models import Draft
+    from decisions.selectors import DRAFT_SQL
+    from decisions.services import DRAFT_SAVE_SQL
+    from sharing_wizard.sessions import READ_SQL
 
     user = User.objects.get(username="bench-wizard-0")
     draft = Draft.objects.filter(author=user).order_by("-updated_at").first()
     if draft is None:
         draft = Draft.objects.create(author=user, data={"step": "triage", "step_data": {}})
     now = timezone.now()
-    session = "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
-    draft_read = "SELECT * FROM decisions_draft WHERE id = %s AND author_id = %s AND updated_at >= %s"
-    draft_write = "UPDATE decisions_draft SET data = %s, updated_at = %s WHERE id = %s"
-    statements = [
-        ("session read", session, [jar[SESSION_COOKIE], now]),
+    statements = [  # the service's own statements
+        ("session read", READ_SQL.format(table=Session._meta.db_table), [jar[SESSION_COOKIE], now]),
         ("user read", _user_sql(), [user.pk]),
-        ("draft read", draft_read, [draft.pk, user.pk, now - timezone.timedelta(days=30)]),
-        ("draft write", draft_write, [Jsonb(draft.data), now, draft.pk]),
+        ("draft read", DRAFT_SQL, [draft.pk, user.pk, now - timezone.timedelta(days=30)]),
+        ("draft write", DRAFT_SAVE_SQL, [Jsonb(draft.data), now, draft.pk]),
     ]
     client = psycopg.connect(
         url, autocommit=True, cursor_factory=psycopg.ClientCursor, prepare_threshold=None

@@ -1,6 +1,7 @@
 """What the benches share: the load average, a database of their own on the server, an SMTP
 server that notes when each alert email arrives, and a whole wizard route walked in-process."""
 
+import os
 import re
 import socket
 import threading
@@ -39,6 +40,16 @@ class Inbox:
         with self.lock:
             self.received.append((match[1] if match else "", at))
         return "250 OK"
+
+
+def backend_cpu(pid: int) -> float | None:
+    """Seconds of CPU the PostgreSQL backend ``pid`` has used, read from /proc when the server runs
+    on this machine (None when it does not): what the statements cost the database."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def vacuum(url: str) -> None:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_wizard import BENCH_DB, SESSION_COOKIE, prepare, routes, server_env  # noqa: E402
-from bench.common import database_url, loadavg, walk_to_recording  # noqa: E402
+from bench.common import backend_cpu, database_url, loadavg, walk_to_recording  # noqa: E402
 
 
 def walk(client, routing: dict, extra: dict) -> int:
@@ -30,18 +30,12 @@ def walk(client, routing: dict, extra: dict) -> int:
 
 
 def database_cpu() -> float | None:
-    """Seconds of CPU the PostgreSQL backend serving this process has used, read from /proc when
-    the server runs on this machine (None when it does not): what the pages cost the database."""
+    """Seconds of CPU the PostgreSQL backend serving this process has used (``backend_cpu``)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return backend_cpu(cursor.fetchone()[0])
 
 
 def main() -> None:

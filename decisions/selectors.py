@@ -67,17 +67,17 @@ def draft_cutoff(
     return (now or timezone.now()) - datetime.timedelta(days=days)
 
 
+# The draft read every wizard page makes.
+DRAFT_SQL = f"SELECT * FROM {Draft._meta.db_table} WHERE id = %s AND author_id = %s AND updated_at >= %s"  # noqa: S608 (a table name from the model)
+
+
 def draft_of(user: AbstractBaseUser, draft_id) -> Draft | None:
     """One of the user's own unexpired drafts (``drafts_of``), by id, or None.
 
     Read on every wizard page, so in plain SQL (``decisions.rows``): building the same query with
     the ORM cost more of the page's time than running it (bench/profile_wizard.py)."""
     cutoff = draft_cutoff()
-    return rows.one(
-        Draft,
-        f"SELECT * FROM {Draft._meta.db_table} WHERE id = %s AND author_id = %s AND updated_at >= %s",  # noqa: S608 (a table name from the model)
-        [draft_id, user.pk, cutoff],
-    )
+    return rows.one(Draft, DRAFT_SQL, [draft_id, user.pk, cutoff])
 
 
 def my_decisions(user: AbstractBaseUser) -> dict:

@@ -107,13 +107,14 @@ def coherence_problems(
     return problems
 
 
+# The draft write every wizard page that stores an answer makes.
+DRAFT_SAVE_SQL = f"UPDATE {Draft._meta.db_table} SET data = %s, updated_at = %s WHERE id = %s"  # noqa: S608 (a table name from the model)
+
+
 def draft_save(*, draft_id: uuid.UUID, data: dict) -> None:
     """Keep the wizard's answers after every page. A submitted (deleted) draft stays deleted."""
     with connection.prepared_cursor() as cursor:  # after every wizard page: plain SQL, prepared
-        cursor.execute(
-            f"UPDATE {Draft._meta.db_table} SET data = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (a table name from the model)
-            [Jsonb(data), timezone.now(), draft_id],
-        )
+        cursor.execute(DRAFT_SAVE_SQL, [Jsonb(data), timezone.now(), draft_id])
 
 
 def draft_discard(*, draft: Draft) -> None:

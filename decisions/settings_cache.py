@@ -52,7 +52,7 @@ def load(model):
         obj, _ = model.objects.get_or_create(pk=1)
         return obj  # just made: its version is read next time
     _cached = (obj._version, obj)
-    return copy.copy(obj)
+    return _copy(obj)
 
 
 def _copy(obj):

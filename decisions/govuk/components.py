@@ -276,9 +276,9 @@ def hidden_inputs(form) -> SafeString:
 
 
 def summary_lists(sections: Iterable[dict]) -> SafeString:
-    """The answers on "check your answers" and the rationale page (``decisions.answers.summary``):
-    for each page, its title and a GOV.UK summary list of its questions and answers, with a
-    "Change" link on each row when the section has a ``change_url``.
+    """The answers (``decisions.answers.summary``) on "check your answers", the rationale page, a
+    record and a manager's review page: for each page, its title and a GOV.UK summary list of its
+    questions and answers, with a "Change" link on each row when the section has a ``change_url``.
 
     As a template's loops these were two fifths of the CPU of the pages that show them (a
     summary has 10 to 30 rows). Labels are the service's own text and answers the

@@ -13,8 +13,8 @@ The markup is the GOV.UK Frontend 5 service navigation, as the template had it: 
 """
 
 from collections.abc import Iterable
-from urllib.parse import quote
 
+from django.template.defaultfilters import urlencode
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,13 +58,6 @@ FALLBACK = '<strong class="govuk-service-navigation__active-fallback">{}</strong
 UNREAD = ' <span class="app-alert-count">{}<span class="govuk-visually-hidden"> unread</span></span>'
 
 
-def csrf_input(token) -> SafeString:
-    """The form's CSRF field, as ``{% csrf_token %}`` writes it (nothing without a token)."""
-    if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's mark for no token)
-        return mark_safe("")
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-
-
 def service_navigation(
     *,
     items: Iterable[dict],
@@ -74,11 +67,11 @@ def service_navigation(
     account_url: str,
     account_name: str,
     sign_out_url: str,
-    csrf_token,
+    csrf_input: SafeString,
 ) -> SafeString:
     """The GOV.UK service navigation: the menu items (``decisions.context_processors.navigation``),
     each marked as the current page or the section it is in, then alerts with the unread count,
-    the account and signing out."""
+    the account and signing out (``csrf_input``: the sign-out form's ``{% csrf_token %}``)."""
     return format_html(
         NAVIGATION,
         items=format_html_join(
@@ -103,7 +96,7 @@ def service_navigation(
         account_url=account_url,
         account_name=account_name,
         sign_out_url=sign_out_url,
-        csrf_input=csrf_input(csrf_token),
+        csrf_input=csrf_input,
     )
 
 
@@ -147,6 +140,6 @@ def timeout_warning(
         warning_seconds=warning_seconds,
         keep_alive_url=keep_alive_url,
         sign_in_url=sign_in_url,
-        next=quote(path, safe="/"),
+        next=urlencode(path),
         script=script,
     )

@@ -192,8 +192,7 @@ class StepForm(forms.Form):
     reveals: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args, context: PageContext | None = None, **kwargs):
-        # GOV.UK labels end with no colon; and Django's default suffix is a translation lookup for
-        # every form built, a fortieth of a wizard page's CPU (py-spy on the bench's workers).
+        # GOV.UK labels end with no colon (Django's default suffix is ":").
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.context = context or PageContext()
