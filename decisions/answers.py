@@ -5,7 +5,8 @@ whatever sets are added later. No stored code is shown where a person reads.
 """
 
 import datetime
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,14 +36,21 @@ def _field_info(name: str, field: forms.Field) -> FieldInfo:
     return FieldInfo(name, str(field.label), "text")
 
 
-def page_fields(question_set: QuestionSet, step: str) -> list[FieldInfo]:
+def page_fields(question_set: QuestionSet, step: str) -> Sequence[FieldInfo]:
     """A page's fields, in the order the page asks them."""
     if question_set.field_table is not None:
         return [FieldInfo(*row) for row in question_set.field_table.get(step, [])]
     form_class = question_set.forms.get(Step(step))
     if form_class is None:
         return []
-    return [_field_info(name, field) for name, field in form_class.base_fields.items()]
+    return _form_fields(form_class)
+
+
+@functools.cache
+def _form_fields(form_class: type[forms.Form]) -> tuple[FieldInfo, ...]:
+    """A form class's fields as ``FieldInfo``: worked out once a process, as its fields never
+    change (each page of a record's summary asked for them again)."""
+    return tuple(_field_info(name, field) for name, field in form_class.base_fields.items())
 
 
 def display(info: FieldInfo, value: Any) -> str:
@@ -73,8 +81,11 @@ def answer_rows(question_set: QuestionSet, step: str, values: Mapping[str, Any])
     ]
 
 
+STEP_TITLES = {step.value: step.label for step in Step}
+
+
 def step_title(step: str) -> str:
-    return Step(step).label if step in Step.values else step
+    return STEP_TITLES.get(step, step)
 
 
 def summary(

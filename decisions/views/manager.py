@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decisions import answers as answer_display
-from decisions import reviews, services
+from decisions import reviews, selectors, services
 from decisions.access import REFUSED_TARGET, refuse, role_required
 from decisions.alerts import deadlines
 from decisions.filters import ReviewQueueFilter, filtered_access_log
@@ -28,6 +28,7 @@ from decisions.pagination import paginate
 from decisions.questions.base import Outcome
 from decisions.questions.diagram import flowchart
 from decisions.reviews import Section
+from decisions.views import charts
 
 # What a list row shows: the large JSON answers stay in the database.
 LIST_FIELDS = (
@@ -239,8 +240,8 @@ def review(request, reference: str):
             "decision": decision,
             "summary": answer_display.summary(decision.question_set, decision.route, decision.answers),
             "flowchart": flowchart(decision.question_set, decision.route, decision.answers),
-            "addenda": decision.addenda.select_related("author"),
-            "reviews": decision.reviews.select_related("reviewer"),
+            "addenda": selectors.addenda_of(decision),
+            "reviews": selectors.reviews_of(decision),
             "continuations": continuations,
             "form": form,
             "form_html": form_html(form, ("review", *actions, "routes", *routes)) if form else "",
@@ -275,84 +276,6 @@ def chronology(request):
 # --- Dashboard -------------------------------------------------------------------------------
 
 PERIODS = {"30": "Last 30 days", "90": "Last 3 months", "365": "Last 12 months"}
-COLOURS = {Outcome.SHARE: "#00703c", Outcome.DO_NOT_SHARE: "#d4351c", Outcome.AWAITING_ADVICE: "#1d70b8"}
-CHART = {"width": 720, "height": 260, "left": 48, "bottom": 40, "top": 12, "right": 8}
-
-
-def nice_ceiling(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 4:
-            return step * 4 if value else 4
-    return ((value // 10000) + 1) * 10000
-
-
-def bar_chart(series: list[dict], bucket: str) -> dict:
-    """Stacked bars of decisions by outcome, as SVG geometry (the template draws it)."""
-    width, height = CHART["width"], CHART["height"]
-    plot_w = width - CHART["left"] - CHART["right"]
-    plot_h = height - CHART["top"] - CHART["bottom"]
-    top = nice_ceiling(max((entry["total"] for entry in series), default=0))
-    slot = plot_w / max(len(series), 1)
-    bar_w = max(slot * 0.7, 2)
-    label_every = max(1, len(series) // 12 + (1 if len(series) % 12 else 0)) if len(series) > 12 else 1
-    bars = []
-    for index, entry in enumerate(series):
-        x = CHART["left"] + index * slot + (slot - bar_w) / 2
-        y = CHART["top"] + plot_h
-        segments = []
-        for outcome in (Outcome.SHARE, Outcome.DO_NOT_SHARE, Outcome.AWAITING_ADVICE):
-            count = entry[outcome]
-            if not count:
-                continue
-            h = plot_h * count / top
-            y -= h
-            segments.append(
-                {
-                    "y": round(y, 1),
-                    "height": round(h, 1),
-                    "fill": COLOURS[outcome],
-                    "count": count,
-                    "label": outcome.label,
-                }
-            )
-        label = entry["start"].strftime("%-d %b" if bucket == "week" else "%b %Y")
-        bars.append(
-            {
-                "x": round(x, 1),
-                "width": round(bar_w, 1),
-                "segments": segments,
-                "label": label,
-                "label_x": round(x + bar_w / 2, 1),
-                "show_label": index % label_every == 0,
-                "total": entry["total"],
-            }
-        )
-    ticks = [{"value": top * i // 4, "y": round(CHART["top"] + plot_h - plot_h * i / 4, 1)} for i in range(5)]
-    return {
-        **CHART,
-        "bars": bars,
-        "ticks": ticks,
-        "plot_right": width - CHART["right"],
-        "axis_y": CHART["top"] + plot_h,
-        "label_y": CHART["top"] + plot_h + 18,
-        "legend": [{"label": o.label, "fill": COLOURS[o]} for o in Outcome],
-    }
-
-
-def rate_bar(share: int, withhold: int) -> dict | None:
-    total = share + withhold
-    if not total:
-        return None
-    width = 720
-    share_w = round(width * share / total, 1)
-    return {
-        "width": width,
-        "share_w": share_w,
-        "withhold_x": share_w,
-        "withhold_w": round(width - share_w, 1),
-        "share_fill": COLOURS[Outcome.SHARE],
-        "withhold_fill": COLOURS[Outcome.DO_NOT_SHARE],
-    }
 
 
 def duration_label(value: datetime.timedelta | None) -> str:
@@ -406,6 +329,7 @@ def dashboard(request):
     services.access_log_record(
         request=request, action=AccessLog.Action.VIEW_LIST, target=f"Dashboard: {period} days"
     )
+    chart = charts.bar_chart(figures.series, figures.bucket)
     return render(
         request,
         "manager/dashboard.html",
@@ -414,8 +338,9 @@ def dashboard(request):
             "periods": PERIODS,
             "period_label": PERIODS[period],
             "figures": figures,
-            "chart": bar_chart(figures.series, figures.bucket),
-            "rates": rate_bar(figures.totals[Outcome.SHARE], figures.totals[Outcome.DO_NOT_SHARE]),
+            "chart": chart,
+            "chart_marks": charts.chart_marks(chart),
+            "rates": charts.rate_bar(figures.totals[Outcome.SHARE], figures.totals[Outcome.DO_NOT_SHARE]),
             "share_rate": percent(figures.share_rate),
             "withhold_rate": percent(figures.withhold_rate),
             "request_wait": duration_label(figures.median_request_to_decision),

@@ -61,9 +61,9 @@ def decision_context(decision: Decision) -> dict:
         "decision": decision,
         "summary": answer_display.summary(decision.question_set, decision.route, decision.answers),
         "flowchart": flowchart(decision.question_set, decision.route, decision.answers),
-        "addenda": decision.addenda.select_related("author"),
+        "addenda": selectors.addenda_of(decision),
         "continuations": decision.continuations.all(),
-        "reviews": decision.reviews.select_related("reviewer"),
+        "reviews": selectors.reviews_of(decision),
     }
 
 

@@ -315,6 +315,28 @@ def test_dashboard_figures_match_known_data(people, record_decision):
     assert 4 <= len(figures.series) <= 6
 
 
+def test_dashboard_counts_emergency_flagged_and_continued_decisions_over_every_bucket(people, record_decision):
+    manager, pat = people["manager"], people["practitioner"]
+    now = timezone.now()
+    days = lambda n: now - datetime.timedelta(days=n)  # noqa: E731
+    emergency = record_decision(pat, Outcome.SHARE, emergency=True)
+    make_at(emergency, days(3), needs_attention=True)
+    make_at(emergency, days(40))
+    make_at(emergency, days(70), needs_attention=True)
+    make_at(emergency, days(100), needs_attention=True)  # before the period
+    asked = make_at(record_decision(pat, Outcome.AWAITING_ADVICE), days(52))
+    make_at(record_decision(pat), days(50), continues=asked)
+    make_at(record_decision(pat), days(20), continues=asked)
+
+    figures = reviews.dashboard(manager, start=days(90), end=days(1))
+
+    assert figures.bucket == "week"
+    assert figures.emergency_shares == 3  # in three different weeks
+    assert figures.flagged == 2
+    assert figures.continued_after_advice == 2
+    assert sum(entry["total"] for entry in figures.series) == 6
+
+
 @pytest.mark.parametrize("bucket_days", [90, 365])
 def test_dashboard_series_buckets_are_local_weeks_and_months(people, record_decision, bucket_days):
     """Each bucket is read as a range of local time; the counts are those of PostgreSQL's own

@@ -155,6 +155,11 @@ def test_review_page_links_the_decisions_that_continue_it(people, record_decisio
     row = page.split("Completed by</dt>", 1)[1].split("</dd>", 1)[0]
     assert f'<a class="govuk-link" href="{link}">{done.reference}</a>' in row
     assert "Give advice" not in page  # advice no longer applies once continued
+    page = manager_client.get(link).content.decode()
+    row = page.split("Continues</dt>", 1)[1].split("</dd>", 1)[0]
+    back = reverse("manager:review", args=[waiting.reference])
+    assert f'<a class="govuk-link" href="{back}">{waiting.reference}</a> (after advice)' in row
+    assert "Completed by" not in page
 
 
 def test_escalate_to_a_route_from_local_settings(decision, manager_client):
