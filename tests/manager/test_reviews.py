@@ -315,7 +315,7 @@ def test_dashboard_figures_match_known_data(people, record_decision):
     assert 4 <= len(figures.series) <= 6
 
 
-def test_dashboard_counts_emergency_flagged_and_continued_decisions_over_every_bucket(people, record_decision):
+def test_dashboard_counts_emergency_flagged_and_continued_decisions_in_every_bucket(people, record_decision):
     manager, pat = people["manager"], people["practitioner"]
     now = timezone.now()
     days = lambda n: now - datetime.timedelta(days=n)  # noqa: E731

@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import reviews
-from decisions.models import AccessLog, ReviewEvent, Role
+from decisions import reviews, services
+from decisions.models import AccessLog, Addendum, ReviewEvent, Role
 from decisions.questions.base import Outcome
 from decisions.reviews import Section
 from tests.manager.conftest import client_for
@@ -406,3 +406,33 @@ def test_dashboard_with_no_decisions_says_so_plainly(manager_client):
 
     assert "No finished decisions" in page
     assert "No finished decisions of finished decisions" not in page
+
+
+def test_review_page_shows_the_history_oldest_first_with_who_added_each_part(
+    people, record_decision, manager_client
+):
+    practitioner, manager = people["practitioner"], people["manager"]
+    decision = record_decision(practitioner)
+    reviews.review_record(
+        decision=decision, reviewer=manager, action=ReviewEvent.Action.CONCERN, comment="Who received it?"
+    )
+    for text in ("Sent to the social worker.", "Confirmed by phone the next day."):
+        services.addendum_add(
+            decision=decision, author=practitioner, kind=Addendum.Kind.CORRECTION, text=text
+        )
+    reviews.review_record(
+        decision=decision, reviewer=manager, action=ReviewEvent.Action.ENDORSE, comment="Thank you."
+    )
+
+    for url in (
+        reverse("manager:review", args=[decision.reference]),
+        reverse("decisions:detail", args=[decision.reference]),
+    ):
+        client = manager_client if "manage" in url else client_for(practitioner)
+        page = client.get(url).content.decode()
+        addenda = page.split('id="addenda"', 1)[1].split('id="reviews"', 1)[0]
+        assert addenda.index("Sent to the social worker.") < addenda.index("Confirmed by phone the next day.")
+        assert addenda.count(f"Added by {practitioner.get_full_name()}") == 2
+        history = page.split('id="reviews"', 1)[1]
+        assert history.index("Who received it?") < history.index("Thank you.")
+        assert history.count(f"By {manager.get_full_name()}") == 2
