@@ -279,6 +279,12 @@ class Decision(ChainedRecord):
                 condition=models.Q(outcome=Outcome.AWAITING_ADVICE),
                 name="decision_awaiting_recent",
             ),
+            # "Has this decision been continued?", asked of every decision awaiting advice that the
+            # queue counts: a small index of the few that continue one (the foreign key's own index
+            # holds every decision).
+            models.Index(
+                fields=["continues"], condition=models.Q(continues__isnull=False), name="decision_continued"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -404,6 +410,8 @@ class ReviewEvent(ChainedRecord):
             models.Index(
                 fields=["decision", "action"], include=["created_at"], name="review_decision_action"
             ),
+            # "Has a manager given advice?", asked as often: a small index of the advice alone.
+            models.Index(fields=["decision"], condition=models.Q(action="advice"), name="review_advice"),
         ]
 
     def __str__(self) -> str:
