@@ -315,6 +315,34 @@ class Decision(ChainedRecord):
         return self.answers.get(step, {}).get(field, default)
 
 
+class DecisionDay(models.Model):
+    """How many decisions a team recorded on one day (UTC), by outcome: the dashboard's series and
+    counts without reading every decision of a team's year (docs/manager.md).
+
+    Kept by the database alone: an insert trigger on the decisions (``audit_decision_day_count``,
+    migration 0015) adds each new decision to its day's row. The application only reads it (in
+    production its role may only SELECT it); a decision's team, time, outcome and flags never
+    change, so nothing is ever taken away.
+    """
+
+    # No index of its own: the unique constraint's index starts with the team.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", db_index=False)
+    day = models.DateField(help_text="The UTC day the decisions were recorded on.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decisions = models.IntegerField()
+    emergency = models.IntegerField()
+    flagged = models.IntegerField()
+    continued = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day", "outcome"], name="decision_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day} {self.outcome}: {self.decisions}"
+
+
 class Addendum(ChainedRecord):
     """A later fact added to a decision (consent withdrawn, advice received...). Append-only."""
 

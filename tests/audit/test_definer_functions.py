@@ -74,7 +74,7 @@ def test_definer_functions_pin_their_search_path(db):
             " WHERE n.nspname = current_schema() AND p.proname LIKE 'audit%%' AND p.prosecdef"
         )
         definers = dict(cursor.fetchall())
-    assert set(definers) == {"audit_chain_extend", "audit_dispose_decision"}
+    assert set(definers) == {"audit_chain_extend", "audit_dispose_decision", "audit_decision_day_count"}
     for config in definers.values():
         assert "search_path=public, pg_temp" in config
 

@@ -26,6 +26,11 @@ REFUSALS = {
     "truncate checkpoints": "TRUNCATE checkpoints_checkpoint",
     "replace the chain function": "CREATE OR REPLACE FUNCTION audit_sha256(t text) RETURNS text"
     " LANGUAGE sql AS $$ SELECT 'x' $$",
+    "change the dashboard's day counts": "UPDATE decisions_decisionday SET decisions = decisions + 1",
+    "add to the day counts": "INSERT INTO decisions_decisionday"
+    " (team_id, day, outcome, decisions, emergency, flagged, continued)"
+    " SELECT team_id, day + 1, outcome, 1, 0, 0, 0 FROM decisions_decisionday",
+    "delete the day counts": "DELETE FROM decisions_decisionday",
 }
 
 
@@ -72,3 +77,24 @@ def test_roles_print_sql_changes_nothing(db, capsys):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'sharing_wizard_app'")
         assert cursor.fetchone() == (0,)
+
+
+def test_roles_a_decision_the_app_records_is_counted_in_its_day_though_the_app_cannot_count(
+    app_role, practitioner
+):
+    team = practitioner.teams.first()
+    with app_role.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO decisions_decision (reference, submission_key, author_id, team_id, case_reference,"
+            " outcome, flowchart_version, route, answers, form_data, emergency, needs_attention, rationale,"
+            " lawful_basis, special_category_condition, recipient_organisation, advice_from, created_at)"
+            " VALUES ('R-APP-1', gen_random_uuid(), %s, %s, 'CASE-APP', 'share', '2024.1', '[]', '{}', '{}',"
+            " true, false, 'Shared in an emergency.', '', '', '', '', now())",
+            [practitioner.pk, team.pk],
+        )
+        cursor.execute(
+            "SELECT day, outcome, decisions, emergency, flagged, continued FROM decisions_decisionday"
+            " WHERE team_id = %s",
+            [team.pk],
+        )
+        assert cursor.fetchall() == [(timezone.now().astimezone(datetime.UTC).date(), "share", 1, 1, 0, 0)]

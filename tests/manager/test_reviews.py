@@ -355,6 +355,12 @@ def test_dashboard_series_buckets_are_local_weeks_and_months(people, record_deci
     for monday in (datetime.date(2026, 3, 30), datetime.date(2026, 10, 26), datetime.date(2026, 8, 3)):
         midnight = datetime.datetime.combine(monday, datetime.time(), tzinfo=london)
         moments += [midnight - datetime.timedelta(seconds=1), midnight]
+    # Whole UTC days are read from the day counts and the rest from the decisions: a second either
+    # side of UTC midnight in summer time (1 a.m. in London) and in winter; just before the start.
+    for day in (datetime.date(2026, 7, 1), datetime.date(2026, 8, 5), datetime.date(2026, 10, 13)):
+        midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+        moments += [midnight - datetime.timedelta(seconds=1), midnight]
+    moments += [start - datetime.timedelta(seconds=1), start + datetime.timedelta(hours=20)]
     for n, moment in enumerate(moments):
         outcome = [Outcome.SHARE, Outcome.DO_NOT_SHARE, Outcome.AWAITING_ADVICE][n % 3]
         make_at(template, moment, outcome=outcome)
@@ -378,3 +384,40 @@ def test_dashboard_series_buckets_are_local_weeks_and_months(people, record_deci
     assert shown == expected
     assert sum(entry["total"] for entry in figures.series) == period.count() >= 10
     assert figures.series[0]["start"] <= timezone.localdate(start) < figures.series[1]["start"]
+
+
+def test_day_counts_are_every_teams_decisions_by_utc_day_and_outcome(people, record_decision):
+    """The dashboard's day counts (kept by the database on every insert) agree with the decisions."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+
+    from decisions.models import DecisionDay
+
+    practitioner, other = people["practitioner"], people["other_practitioner"]
+    waiting = record_decision(practitioner, Outcome.AWAITING_ADVICE)
+    record_decision(practitioner, Outcome.SHARE, continues=waiting)
+    record_decision(practitioner, Outcome.SHARE, emergency=True)
+    record_decision(other, Outcome.DO_NOT_SHARE)
+    late = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)  # 00:30 on the 2nd in London
+    make_at(waiting, late)
+    make_at(waiting, late + datetime.timedelta(hours=1), needs_attention=True, emergency=True)
+
+    expected = {
+        (row["team"], row["day"], row["outcome"]): (row["n"], row["e"], row["f"], row["c"])
+        for row in Decision.objects.annotate(day=TruncDate("created_at", tzinfo=datetime.UTC))
+        .values("team", "day", "outcome")
+        .annotate(
+            n=Count("id"),
+            e=Count("id", filter=Q(emergency=True)),
+            f=Count("id", filter=Q(needs_attention=True)),
+            c=Count("id", filter=Q(continues__isnull=False)),
+        )
+    }
+    counted = {
+        (row.team_id, row.day, row.outcome): (row.decisions, row.emergency, row.flagged, row.continued)
+        for row in DecisionDay.objects.all()
+    }
+    assert counted == expected
+    assert counted[(waiting.team_id, datetime.date(2026, 7, 1), Outcome.AWAITING_ADVICE)] == (1, 0, 0, 0)
+    assert counted[(waiting.team_id, datetime.date(2026, 7, 2), Outcome.AWAITING_ADVICE)] == (1, 1, 1, 0)
+    assert len({team for team, _, _ in counted}) == 2

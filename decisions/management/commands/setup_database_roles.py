@@ -25,7 +25,7 @@ AUDIT_TABLES = (
     "decisions_retentionreview",
     "checkpoints_checkpoint",
 )
-READ_ONLY_TABLES = ("decisions_chainhead",)
+READ_ONLY_TABLES = ("decisions_chainhead", "decisions_decisionday")
 
 
 def role_statements(
