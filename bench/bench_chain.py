@@ -7,14 +7,19 @@ them: one decision, one transaction) for ``--seconds``:
 - plain: the same insert with triggers switched off for the session
   (``session_replication_role = replica``) and stand-in chain values, i.e. the same row without
   its chain.
-Runs alternate (plain, chained, plain, chained, ...); printed: inserts/s of each run with
-/proc/loadavg, then the medians and the ratio chained/plain. The rows go into the wizard bench's
-database (bench/bench_wizard.py makes it and its practitioners: run that first). Not run by pytest.
+- chained, no day count: chained, with the dashboard's day-count trigger (``zz_decision_day``,
+  migration 0015) switched off for the run (``ALTER TABLE``: the bench's own database only), to
+  show what that trigger adds to an insert.
+Runs alternate (plain, chained, chained with no day count, plain, ...); printed: inserts/s of each
+run with /proc/loadavg, then the medians and the ratios chained/plain and chained/no day count.
+The rows go into the wizard bench's database (bench/bench_wizard.py makes it and its
+practitioners: run that first). Not run by pytest.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_chain.py
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -112,20 +117,38 @@ def main() -> None:
     author, team = row
     print(f"hash chain cost, {args.seconds:.0f} s a run; load {loadavg()}")
     for connections in [int(c) for c in args.connections.split(",")]:
-        figures = {"plain": [], "chained": []}
+        figures = {"plain": [], "chained": [], "no day count": []}
         for n in range(args.runs):
-            for kind in ("plain", "chained"):
-                rate = run(url, connections, args.seconds, kind == "chained", author, team)
+            for kind in figures:
+                with day_count_trigger(url, enabled=kind != "no day count"):
+                    rate = run(url, connections, args.seconds, kind != "plain", author, team)
                 figures[kind].append(rate)
                 print(
-                    f"  {connections} conn run {n + 1} {kind:7}: {rate:8.1f} inserts/s  load {loadavg()}",
+                    f"  {connections} conn run {n + 1} {kind:12}: {rate:8.1f} inserts/s  load {loadavg()}",
                     flush=True,
                 )
         plain, chained = statistics.median(figures["plain"]), statistics.median(figures["chained"])
+        uncounted = statistics.median(figures["no day count"])
         print(
             f"{connections} connection(s), median of {args.runs}: plain {plain:.1f}/s,"
-            f" chained {chained:.1f}/s, chained/plain {chained / plain:.2f}x  (load {loadavg()})"
+            f" chained {chained:.1f}/s, chained with no day count {uncounted:.1f}/s;"
+            f" chained/plain {chained / plain:.2f}x, chained/no day count {chained / uncounted:.2f}x"
+            f"  (load {loadavg()})"
         )
+
+
+@contextlib.contextmanager
+def day_count_trigger(url: str, *, enabled: bool):
+    """The dashboard's day-count trigger switched off for a run (and on again), where it exists."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'zz_decision_day'").fetchone()
+        if exists and not enabled:
+            conn.execute("ALTER TABLE decisions_decision DISABLE TRIGGER zz_decision_day")
+        try:
+            yield
+        finally:
+            if exists:
+                conn.execute("ALTER TABLE decisions_decision ENABLE TRIGGER zz_decision_day")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ The dashboard's series read every decision of a team's period: 25,000 index entr
 a million decisions, 16 ms, growing with the team. ``decisions_decisionday`` holds one row per team,
 UTC day and outcome (with the emergency, flagged and continued counts), so a year is at most about
 1,100 rows; only the partial days at the edges of a week or month in local time are counted from
-the decisions themselves (``reviews.dashboard``).
+the decisions themselves (``decisions.dashboard``).
 
 * ``audit_decision_day_count`` (AFTER INSERT on the decisions, for decisions with a team) adds each
   new decision to its day's row. It is SECURITY DEFINER with a pinned ``search_path``, as the

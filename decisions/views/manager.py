@@ -20,6 +20,7 @@ from decisions import answers as answer_display
 from decisions import reviews, selectors, services
 from decisions.access import REFUSED_TARGET, refuse, role_required
 from decisions.alerts import deadlines
+from decisions.dashboard import dashboard_figures
 from decisions.filters import ReviewQueueFilter, filtered_access_log
 from decisions.forms import page_form_helper
 from decisions.govuk import ConditionalQuestion, RevealingRadios, select
@@ -323,7 +324,7 @@ def dashboard(request):
     end = timezone.now()
     start = end - datetime.timedelta(days=int(period))
     local = LocalSettings.load()
-    figures = reviews.dashboard(
+    figures = dashboard_figures(
         request.user, start=start, end=end, also_count=deadlines.overdue_sections(now=end, local=local)
     )
     services.access_log_record(
