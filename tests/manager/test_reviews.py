@@ -422,3 +422,20 @@ def test_day_counts_are_every_teams_decisions_by_utc_day_and_outcome(people, rec
     assert counted[(waiting.team_id, datetime.date(2026, 7, 1), Outcome.AWAITING_ADVICE)] == (1, 0, 0, 0)
     assert counted[(waiting.team_id, datetime.date(2026, 7, 2), Outcome.AWAITING_ADVICE)] == (1, 1, 1, 0)
     assert len({team for team, _, _ in counted}) == 2
+
+
+def test_dashboard_figures_are_empty_for_anyone_who_is_not_a_manager(people, record_decision):
+    practitioner = people["practitioner"]
+    record_decision(practitioner, Outcome.SHARE, emergency=True)
+    now = timezone.now()
+
+    figures = dashboard_figures(practitioner, start=now - datetime.timedelta(days=30), end=now)
+
+    assert figures.totals == dict.fromkeys(Outcome.values, 0)
+    assert figures.emergency_shares == 0
+    assert all(entry["total"] == 0 for entry in figures.series)
+    assert figures.outstanding == dict.fromkeys(Section.counted, 0)
+    manager_figures = dashboard_figures(
+        people["manager"], start=now - datetime.timedelta(days=30), end=now + datetime.timedelta(seconds=1)
+    )
+    assert manager_figures.emergency_shares == 1  # the same decision, seen by its team's manager
