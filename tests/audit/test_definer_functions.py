@@ -114,3 +114,50 @@ def test_definer_early_disposal_with_a_legal_reason_is_recorded(roles, practitio
     assert disposal.legal_override == "Court order 2026/123 requires erasure"
     assert disposal.tombstone_hash
     assert audit.verify_chain().ok
+
+
+# A trigger the app role would attach to a table of its own, to run a definer function as the
+# owner with rows it chooses: a day count of its choosing, or a chain head moved off the log.
+BORROWED_TRIGGERS = {
+    "day count": (
+        "CREATE TEMP TABLE fake (team_id bigint, created_at timestamptz, outcome text,"
+        " emergency int, needs_attention int, continues_id bigint)",
+        "CREATE TRIGGER borrowed AFTER INSERT ON pg_temp.fake FOR EACH ROW"
+        " EXECUTE FUNCTION audit_decision_day_count()",
+        "INSERT INTO pg_temp.fake VALUES (%s, now(), 'share', 2147483647, 0, NULL)",
+    ),
+    "chain head": (
+        "CREATE TEMP TABLE fake (id bigint, chain_seq bigint, chain_prev text, chain_hash text,"
+        " content_hash text, team_id bigint)",
+        "CREATE TRIGGER borrowed BEFORE INSERT ON pg_temp.fake FOR EACH ROW"
+        " EXECUTE FUNCTION audit_chain_extend('decision')",
+        "INSERT INTO pg_temp.fake (id, team_id) VALUES (1, %s)",
+    ),
+}
+
+
+@pytest.mark.parametrize("attempt", BORROWED_TRIGGERS)
+def test_definer_trigger_functions_cannot_be_borrowed_by_the_app_role(roles, practitioner, attempt):
+    create_decision(practitioner)
+    team = practitioner.teams.first()
+    create_table, create_trigger, insert = BORROWED_TRIGGERS[attempt]
+    with roles.connection.cursor() as cursor:
+        cursor.execute(create_table)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            cursor.execute(create_trigger)
+        cursor.execute(insert, [team.pk])  # nothing fires
+
+    assert ChainHead.objects.get().seq == 1
+    assert audit.verify_chain().ok
+    from decisions.models import DecisionDay
+
+    assert [(row.decisions, row.emergency) for row in DecisionDay.objects.all()] == [(1, 0)]
+    with roles.connection.cursor() as cursor:  # the real triggers still run for the app role
+        cursor.execute(
+            RAW_DECISION.replace("author_id,", "author_id, team_id,").replace(
+                "VALUES (%s, gen_random_uuid(), %s,", "VALUES (%s, gen_random_uuid(), %s, %s,"
+            ),
+            ["D-AFTER", practitioner.pk, team.pk],
+        )
+        assert cursor.fetchone() == (2,)
+    assert [(row.decisions, row.emergency) for row in DecisionDay.objects.all()] == [(2, 0)]

@@ -77,6 +77,11 @@ def role_statements(
             statements.append(
                 sql.SQL("GRANT " + privileges + " ON {} TO {}").format(sql.Identifier(table), app_id)
             )
+    # Trigger functions that run as the owner: no one else may attach them to a table of their own
+    # (migration 0016). Their triggers fire for every role whatever this says.
+    for function in ("audit_chain_extend()", "audit_decision_day_count()"):
+        if function in functions:
+            statements.append(sql.SQL("REVOKE EXECUTE ON FUNCTION " + function + " FROM PUBLIC"))
     statements += [
         sql.SQL("REVOKE EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) FROM PUBLIC"),
         sql.SQL("GRANT EXECUTE ON FUNCTION audit_dispose_decision(bigint, bigint, text, text) TO {}").format(
