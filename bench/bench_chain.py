@@ -13,7 +13,8 @@ them: one decision, one transaction) for ``--seconds``:
 Runs alternate (plain, chained, chained with no day count, plain, ...); printed: inserts/s of each
 run with /proc/loadavg, then the medians and the ratios chained/plain and chained/no day count.
 The rows go into the wizard bench's database (bench/bench_wizard.py makes it and its
-practitioners: run that first). Not run by pytest.
+practitioners: run that first). The plain rows and those inserted with the day count off leave that
+database's chain and day counts unlike a real log's: it is for benches only. Not run by pytest.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_chain.py
 """
