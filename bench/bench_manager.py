@@ -22,6 +22,7 @@ million takes a few minutes.
 """
 
 import argparse
+import importlib
 import os
 import statistics
 import sys
@@ -136,17 +137,10 @@ def load(rows: int) -> None:
         )
         cursor.execute("SET session_replication_role = DEFAULT")
         if "decisions_decisionday" in connection.introspection.table_names(cursor):
-            # The day counts the insert trigger keeps (migration 0015), skipped with the triggers.
-            cursor.execute(
-                """
-                INSERT INTO decisions_decisionday
-                    (team_id, day, outcome, decisions, emergency, flagged, continued)
-                SELECT team_id, (created_at AT TIME ZONE 'UTC')::date, outcome, count(*),
-                       count(*) FILTER (WHERE emergency), count(*) FILTER (WHERE needs_attention),
-                       count(*) FILTER (WHERE continues_id IS NOT NULL)
-                FROM decisions_decision WHERE team_id IS NOT NULL GROUP BY 1, 2, 3
-                """
-            )
+            # The day counts the insert trigger keeps (migration 0015), skipped with the triggers:
+            # filled as the migration fills them for the decisions recorded before it.
+            day_counts = importlib.import_module("decisions.migrations.0015_decision_days")
+            cursor.execute(day_counts.BACKFILL.replace("@S.", ""))
         # What autovacuum does to a table that only grows: statistics, and the visibility map that
         # lets the covering indexes answer without reading the table.
         cursor.execute("VACUUM (ANALYZE)")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from decisions.models import Decision, DecisionDay, Role, Team
 from decisions.questions.base import Outcome
-from decisions.reviews import Condition, Section, capped_counts, reading_connection
+from decisions.reviews import MANAGED_TEAM, Condition, Section, capped_counts, reading_connection
 from decisions.selectors import user_has_role
 
 
@@ -81,15 +81,14 @@ def dashboard_figures(
             rows = cursor.fetchall()
             cursor.execute(medians_sql, [start, end, *medians_params, user.pk])
             medians = dict(zip(MEDIANS, cursor.fetchone(), strict=True))
-    for number, outcome, count, emergency, flagged, continued in rows:
+    for number, outcome, count, *day_counts in rows:  # the columns of DAY_COUNTS, in its order
         day = days[number - 1]
         entry = series.setdefault(day, {"start": day, **dict.fromkeys(Outcome.values, 0), "total": 0})
         entry[outcome] += count
         entry["total"] += count
         totals[outcome] += count
-        counted["emergency"] += emergency
-        counted["flagged"] += flagged
-        counted["continued"] += continued
+        for name, value in zip(DAY_COUNTS, day_counts, strict=True):
+            counted[name] += value
 
     finished = totals[Outcome.SHARE] + totals[Outcome.DO_NOT_SHARE]
     counts = capped_counts(user, {**{section: section for section in Section.counted}, **(also_count or {})})
@@ -166,7 +165,6 @@ MEDIANS_SQL = """
     CROSS JOIN LATERAL ({measured}) AS d
     WHERE managed.user_id = %s
 """
-MANAGED_TEAM = RawSQL("managed.team_id", ())
 
 
 @functools.cache

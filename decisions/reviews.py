@@ -210,11 +210,14 @@ def capped_counts(
     return dict(zip(conditions, row, strict=True))
 
 
+# The team of the outer query's "managed" row (a membership of the manager), in a lateral subquery.
+MANAGED_TEAM = RawSQL("managed.team_id", ())
+
+
 def _team_sql(condition: Q, cap: int) -> tuple[str, tuple]:
     """The SQL of up to ``cap + 1`` decisions of one team (the outer query's "managed" row) meeting
     ``condition``, newest first."""
-    team = RawSQL("managed.team_id", ())
-    per_team = Decision.objects.filter(team_id=team).filter(condition).order_by("-created_at")
+    per_team = Decision.objects.filter(team_id=MANAGED_TEAM).filter(condition).order_by("-created_at")
     return per_team.values("pk")[: cap + 1].query.sql_with_params()
 
 

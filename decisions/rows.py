@@ -70,8 +70,8 @@ def columns(model: type[Model], alias: str, field: str) -> str:
 
 
 def _build(plan, values: list, connection, using: str) -> Model | None:
-    model, names, positions, converters = plan
-    if values[positions[names.index(model._meta.pk.attname)]] is None:
+    model, names, positions, converters, key = plan
+    if values[key] is None:
         return None  # a left join that found nothing
     for position, column, functions in converters:
         for function in functions:
@@ -89,14 +89,14 @@ def _plan(model: type[Model], names: tuple[str, ...], using: str, related: tuple
         field = model._meta.get_field(name)
         related_plans.append((field, _model_plan(field.related_model, names, using, f"{name}.")))
     plans = [plan, *(related_plan for _, related_plan in related_plans)]
-    claimed = {position for _, _, positions, _ in plans for position in positions}
+    claimed = {position for _, _, positions, _, _ in plans for position in positions}
     extras = [(name, position) for position, name in enumerate(names) if position not in claimed]
     return plan, related_plans, extras
 
 
 def _model_plan(model: type[Model], names: tuple[str, ...], using: str, prefix: str):
     """The model, its fields' names and positions among the columns named ``<prefix><column>`` (in
-    the model's order, as ``from_db`` takes them), and each field's converters."""
+    the model's order, as ``from_db`` takes them), each field's converters, and the key's position."""
     connection = connections[using]
     fields = [field for field in model._meta.concrete_fields if prefix + field.column in names]
     converters = []
@@ -110,4 +110,5 @@ def _model_plan(model: type[Model], names: tuple[str, ...], using: str, prefix: 
         [field.attname for field in fields],
         [names.index(prefix + field.column) for field in fields],
         converters,
+        names.index(prefix + model._meta.pk.column),  # the key: None where a left join found nothing
     )

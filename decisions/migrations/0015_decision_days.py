@@ -43,7 +43,10 @@ $$;
 
 CREATE TRIGGER zz_decision_day AFTER INSERT ON @S.decisions_decision
 FOR EACH ROW WHEN (NEW.team_id IS NOT NULL) EXECUTE FUNCTION @S.audit_decision_day_count();
+"""
 
+# Also run by bench/bench_manager.py, which loads its decisions with the triggers off.
+BACKFILL = r"""
 LOCK TABLE @S.decisions_decision IN SHARE MODE;
 INSERT INTO @S.decisions_decisionday (team_id, day, outcome, decisions, emergency, flagged, continued)
 SELECT team_id, (created_at AT TIME ZONE 'UTC')::date, outcome, count(*),
@@ -67,7 +70,7 @@ def _fill(template: str, schema_editor) -> str:
 
 
 def forwards(apps, schema_editor):
-    schema_editor.execute(_fill(FUNCTION, schema_editor), params=None)
+    schema_editor.execute(_fill(FUNCTION + BACKFILL, schema_editor), params=None)
 
 
 def backwards(apps, schema_editor):
